@@ -1,0 +1,45 @@
+"""Season calendar rules (contract, section 3): season years, openers, season days, bootstrap period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# First regular-season game of each season (season_year = starting year). 2026 is provisional.
+OPENERS: dict[int, dt.date] = {
+    2021: dt.date(2021, 10, 19),
+    2022: dt.date(2022, 10, 18),
+    2023: dt.date(2023, 10, 24),
+    2024: dt.date(2024, 10, 22),
+    2025: dt.date(2025, 10, 21),
+    2026: dt.date(2026, 10, 21),
+}
+
+# Phase 4 rolling windows need history: days 0-13 of a season are the bootstrap period.
+BOOTSTRAP_DAYS = 14
+
+# NBA.com game id type digit (third character): which games make a date a game date.
+GAME_TYPES_COUNTED = ("2", "4", "5")  # regular season, playoffs, play-in
+FINAL_STATUS = 3
+
+
+def season_year_of(day: dt.date) -> int:
+    """Dates from July on belong to the season starting that year."""
+    return day.year if day.month >= 7 else day.year - 1
+
+
+def season_day(day: dt.date, opener: dt.date) -> int:
+    return (day - opener).days
+
+
+def is_bootstrap(day: dt.date, opener: dt.date) -> bool:
+    return 0 <= season_day(day, opener) < BOOTSTRAP_DAYS
+
+
+def parse_date(text: str, what: str = "date") -> dt.date:
+    """Parse an ISO date, or raise a UsageError naming the bad value."""
+    from nbadq.errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise UsageError(f"{what} {text!r} is not a date: use YYYY-MM-DD") from None

@@ -1,0 +1,1 @@
+"""The command line: thin wiring from arguments to nbadq, backfill and audits."""
