@@ -95,8 +95,8 @@ TABLES: tuple[Table, ...] = (
 # nbadq's own dataset: the calendar it derives from the schedule.
 NBADQ_DATASET = "nba_dq"
 GAME_DATES = Table(NBADQ_DATASET, "game_dates", _cols(
-    "game_date DATE, season_year INT64, season_day INT64, expected_games INT64, is_processable BOOL, "
-    "opener DATE, opener_source STRING"), "game_date", ("game_date",), partitioned=False)
+    "game_date DATE, season_year INT64, season_day INT64, expected_games INT64, is_bootstrap BOOL, "
+    "is_processable BOOL, opener DATE, opener_source STRING"), "game_date", ("game_date",), partitioned=False)
 
 PLATFORM_DATASETS: tuple[str, ...] = tuple(dict.fromkeys(t.dataset for t in TABLES))
 ALL_DATASETS: tuple[str, ...] = (*PLATFORM_DATASETS, NBADQ_DATASET)

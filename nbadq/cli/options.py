@@ -1,0 +1,28 @@
+"""Options shared by the commands that read a warehouse (validate, fill, calendar)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from nbadq.calendar import parse_date
+from nbadq.errors import UsageError
+
+
+def add_warehouse_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", metavar="PATH|bigquery://PROJECT",
+                        help="local warehouse directory or bigquery://PROJECT "
+                             "(default: $NBADQ_WAREHOUSE, then ./warehouse)")
+
+
+def add_window_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="DATE", help="first date to check (YYYY-MM-DD)")
+    parser.add_argument("--until", metavar="DATE", help="last date to check (YYYY-MM-DD)")
+
+
+def window_from(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None]:
+    since = parse_date(args.since, "--since") if args.since else None
+    until = parse_date(args.until, "--until") if args.until else None
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    return since, until

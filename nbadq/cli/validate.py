@@ -1,0 +1,72 @@
+"""`nbadq validate`: run a checkpoint, print a per-layer summary, write the JSON (and CI formats) on request."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from nbadq.cli.options import add_warehouse_option, add_window_options, window_from
+from nbadq.exitcodes import ExitCode
+from nbadq.files import write_json_atomic
+
+FIRST_DATES = 3
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_warehouse_option(parser)
+    parser.add_argument("--checkpoint", default="nightly", help="checkpoint to run (default: nightly)")
+    add_window_options(parser)
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write the full result as JSON")
+    parser.add_argument("--report", type=Path, metavar="FILE", help="write the offline HTML report")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML (one case per rule per layer)")
+    parser.add_argument("--summary-md", type=Path, metavar="FILE", help="write a Markdown summary for CI")
+
+
+def _first(dates: list[str]) -> str:
+    more = f", +{len(dates) - FIRST_DATES} more" if len(dates) > FIRST_DATES else ""
+    return ", ".join(dates[:FIRST_DATES]) + more
+
+
+def summary_lines(doc: dict[str, Any]) -> list[str]:
+    window = doc["window"]
+    span = f"{window['since'] or 'start'} .. {window['until'] or 'end'}"
+    lines = [f"checkpoint {doc['checkpoint']} on {doc['warehouse']} ({span})"]
+    for name, layer in doc["layers"].items():
+        status = "PASS" if layer["success"] else "FAIL"
+        lines.append(f"  {name:<12} {status}  {len(layer['failing_dates'])} failing date(s)")
+        for e in layer["expectations"]:
+            if e["success"]:
+                continue
+            detail = _first(e["failing_dates"]) if e["failing_dates"] else f"observed {e['observed_value']}"
+            lines.append(f"      {e['rule']:<30} {len(e['failing_dates']):>4}  {detail}")
+    lines.append("result: " + ("all rules pass" if doc["success"] else "rules failed"))
+    return lines
+
+
+def write_outputs(doc: dict[str, Any], args: argparse.Namespace) -> None:
+    if args.json:
+        write_json_atomic(args.json, doc)
+    if args.report:
+        from nbadq.report import write_report
+
+        print(f"report: {write_report(doc, None, args.report)}")
+    if args.junit:
+        from nbadq.report.junit import write_junit
+
+        write_junit(doc, args.junit)
+    if args.summary_md:
+        from nbadq.report.summary_md import write_summary
+
+        write_summary(doc, args.summary_md)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nbadq.validation import run_checkpoint
+
+    since, until = window_from(args)
+    doc = run_checkpoint(args.warehouse, args.checkpoint, since, until)
+    write_outputs(doc, args)
+    sys.stdout.write("\n".join(summary_lines(doc)) + "\n")
+    return ExitCode.OK if doc["success"] else ExitCode.FAILED

@@ -1,0 +1,93 @@
+"""nbadq's calendar table, nba_dq.game_dates: one row per game date with E(d), season day and its class.
+
+Built from the deduplicated schedule (one row per (game_id, game_date), latest processed_at wins). A season's
+opener is its earliest final regular-season game there, else the contract's opener. The suites join this table
+instead of re-deriving the calendar in every rule, which keeps their SQL small and the same on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any, Iterable
+
+from nbadq.calendar import BOOTSTRAP_DAYS, FINAL_STATUS, GAME_TYPES_COUNTED, OPENERS, season_year_of
+from nbadq.errors import WarehouseError
+from nbadq.rules.window import SENTINEL_SINCE, SENTINEL_UNTIL
+from nbadq.schema import GAME_DATES, table
+from nbadq.warehouse import Warehouse
+
+SCHEDULE = table("nba_raw.nbac_schedule")
+
+# The filter on game_date satisfies require_partition_filter on nbac_schedule.
+DEDUPED_SCHEDULE_SQL = f"""SELECT game_id, game_date, game_status FROM (
+  SELECT game_id, game_date, game_status,
+    ROW_NUMBER() OVER (PARTITION BY game_id, game_date ORDER BY processed_at DESC) AS scrape_rank
+  FROM nba_raw.nbac_schedule
+  WHERE game_date BETWEEN {SENTINEL_SINCE} AND {SENTINEL_UNTIL}
+) AS s
+WHERE scrape_rank = 1"""
+
+
+def _counted(game: dict[str, Any]) -> bool:
+    game_id = str(game["game_id"] or "")
+    return game["game_status"] == FINAL_STATUS and len(game_id) >= 3 and game_id[2] in GAME_TYPES_COUNTED
+
+
+def _openers(games: list[tuple[dt.date, str]]) -> dict[int, tuple[dt.date, str]]:
+    """season_year -> (opener, source): earliest final regular-season game, else the contract's date."""
+    found: dict[int, dt.date] = {}
+    for day, game_id in games:
+        if game_id[2] == "2":
+            season = season_year_of(day)
+            found[season] = min(day, found.get(season, day))
+    seasons = {season_year_of(d) for d, _ in games}
+    openers = {s: (found[s], "schedule") for s in found}
+    openers.update({s: (OPENERS[s], "contract") for s in seasons - found.keys() if s in OPENERS})
+    return openers
+
+
+def build_rows(schedule: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of nba_dq.game_dates from deduplicated schedule rows (pure; unit-tested)."""
+    games = [(dt.date.fromisoformat(str(g["game_date"])[:10]), str(g["game_id"])) for g in schedule if _counted(g)]
+    per_day = Counter(day for day, _ in games)
+    openers = _openers(games)
+    rows = []
+    for day in sorted(per_day):
+        season = season_year_of(day)
+        opener, source = openers.get(season, (None, None))
+        season_day = (day - opener).days if opener else None
+        bootstrap = season_day is not None and 0 <= season_day < BOOTSTRAP_DAYS
+        rows.append({
+            "game_date": day.isoformat(), "season_year": season, "season_day": season_day,
+            "expected_games": per_day[day], "is_bootstrap": bootstrap,
+            "is_processable": season_day is not None and season_day >= BOOTSTRAP_DAYS,
+            "opener": opener.isoformat() if opener else None, "opener_source": source,
+        })
+    return rows
+
+
+def refresh(warehouse: Warehouse) -> list[dict[str, Any]]:
+    """Rebuild nba_dq.game_dates from the warehouse's schedule; returns the rows written."""
+    if warehouse.missing_tables([SCHEDULE]):
+        raise WarehouseError(f"{warehouse.label} has no table nba_raw.nbac_schedule: the calendar is built from it")
+    rows = build_rows(warehouse.query(DEDUPED_SCHEDULE_SQL))
+    warehouse.replace_table(GAME_DATES, rows)
+    return rows
+
+
+def read(warehouse: Warehouse, since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
+    """The calendar rows in a window, as stored (ISO dates, booleans as bools)."""
+    if warehouse.missing_tables([GAME_DATES]):
+        raise WarehouseError(f"{warehouse.label} has no nba_dq.game_dates: run `nbadq calendar` first")
+    where = []
+    if since:
+        where.append(f"game_date >= '{since.isoformat()}'")
+    if until:
+        where.append(f"game_date <= '{until.isoformat()}'")
+    sql = "SELECT * FROM nba_dq.game_dates" + (f" WHERE {' AND '.join(where)}" if where else "")
+    rows = warehouse.query(sql + " ORDER BY game_date")
+    for r in rows:
+        r["is_bootstrap"], r["is_processable"] = bool(r["is_bootstrap"]), bool(r["is_processable"])
+        r["game_date"], r["opener"] = str(r["game_date"])[:10], r["opener"] and str(r["opener"])[:10]
+    return rows
