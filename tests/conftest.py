@@ -1,4 +1,6 @@
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -6,6 +8,20 @@ import pytest
 from tests.minihouse import clean_season, copy_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
+GX_PROJECT_FILES = ("great_expectations.yml", "expectations", "checkpoints", "validation_definitions")
+
+
+def _private_gx_project() -> Path:
+    """Each test process validates with its own copy of the GX project, so parallel runs never share
+    uncommitted/ (validation results, Data Docs) and the repository stays untouched."""
+    copy = Path(tempfile.mkdtemp(prefix="nbadq-gx-"))
+    for name in GX_PROJECT_FILES:
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, copy / name)
+    return copy
+
+
+os.environ["NBADQ_PROJECT_ROOT"] = str(_private_gx_project())
 
 
 @pytest.fixture(scope="session")
@@ -36,4 +52,3 @@ def _no_ambient_warehouse(monkeypatch):
     """Tests name their warehouse; a developer's NBADQ_WAREHOUSE must not leak in."""
     monkeypatch.delenv("NBADQ_WAREHOUSE", raising=False)
     monkeypatch.delenv("NBADQ_MAXIMUM_BYTES_BILLED", raising=False)
-    os.environ.setdefault("NBADQ_PROJECT_ROOT", str(ROOT))

@@ -64,6 +64,8 @@ def run_checkpoint(project: Project, warehouse: Warehouse, checkpoint: str, wind
     _quiet_gx()
     import great_expectations as gx
 
+    from nbadq.validation import gx_actions  # noqa: F401  (registers the nbadq_slack action type)
+
     context = gx.get_context(mode="file", context_root_dir=str(project.root))
     with warehouse.gx_session(), _window(window):
         try:
