@@ -38,6 +38,8 @@ demo: install
 	@# Failures are expected in the sample: exit 1 (rules failed) is a successful demo, 2 is not.
 	$(NBADQ) validate --warehouse $(WAREHOUSE) --checkpoint nightly --json $(OUT)/validate.json; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	@# The offline HTML report: prints its path.
+	$(NBADQ) report --from-json $(OUT)/validate.json --out $(OUT)/report.html
 
 test: install-test
 	$(BIN)/python -m pytest -n auto -q
@@ -46,6 +48,7 @@ bench: install-test
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/fill.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) uncommitted/demo $(WAREHOUSE)

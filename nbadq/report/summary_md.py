@@ -1,0 +1,83 @@
+"""A short Markdown summary for a CI step summary: the verdict, then a table per layer.
+
+Each failing rule shows its first few dates; the HTML report and the JUnit file have the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbadq.report.documents import check_validate_doc
+from nbadq.report.formatting import first_dates, plural, weekday_date
+from nbadq.report.model import latest_game_date
+from nbadq.files import write_text_atomic
+from nbadq.report.results import LayerResult, RuleResult, layer_results
+
+SUMMARY_DATES = 5  # dates per failing rule in the table
+PASS, FAIL = "✅", "❌"
+
+
+def summary_markdown(validate_doc: dict) -> str:
+    check_validate_doc(validate_doc)
+    layers = layer_results(validate_doc)
+    lines = [_headline(validate_doc, layers), "", _context(validate_doc, layers)]
+    for layer in layers:
+        lines += ["", *_layer_table(layer)]
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(validate_doc: dict, out: Path | str) -> Path:
+    """Write the Markdown summary atomically; returns the path. A bad document raises UsageError."""
+    return write_text_atomic(out, summary_markdown(validate_doc))
+
+
+def _headline(doc: dict, layers: tuple[LayerResult, ...]) -> str:
+    checkpoint = doc.get("checkpoint") or "checkpoint"
+    failing = [layer for layer in layers if not layer.success]
+    if doc["success"]:
+        return f"## {PASS} nbadq {checkpoint}: all {plural(len(layers), 'layer')} passing"
+    return f"## {FAIL} nbadq {checkpoint}: {len(failing)} of {plural(len(layers), 'layer')} failing"
+
+
+def _context(doc: dict, layers: tuple[LayerResult, ...]) -> str:
+    window = doc.get("window") or {}
+    parts = [f"Warehouse `{doc.get('warehouse', '?')}`",
+             f"window {window.get('since') or 'start'} → {window.get('until') or 'latest'}",
+             f"validated {doc.get('generated_at', '?')}"]
+    latest = latest_game_date(doc, layers)
+    if latest:
+        verdict = f"failing in {', '.join(latest.failing_layers)}" if latest.failing_layers else "passing"
+        parts.append(f"latest game date {weekday_date(latest.date)}: {verdict}")
+    return " · ".join(parts)
+
+
+def _layer_table(layer: LayerResult) -> list[str]:
+    bad = layer.failing_rules
+    if layer.success:
+        heading = f"### {PASS} {layer.name}: {plural(len(layer.rules), 'rule')} passing"
+    else:
+        heading = (f"### {FAIL} {layer.name}: {len(bad)} of {plural(len(layer.rules), 'rule')} failing, "
+                   f"{plural(len(layer.failing_dates), 'date')}")
+    rows = ["| rule | status | observed | threshold | first failing dates |", "| --- | --- | --- | --- | --- |"]
+    rows += [_row(rule) for rule in sorted(layer.rules, key=lambda r: r.success)]
+    return [heading, "", *rows]
+
+
+def _row(rule: RuleResult) -> str:
+    status = f"{PASS} pass" if rule.success else f"{FAIL} fail"
+    cells = [f"`{rule.name}`", status, rule.observed, rule.threshold or "—", _dates(rule)]
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _dates(rule: RuleResult) -> str:
+    if rule.success:
+        return ""
+    if not rule.failing_dates:
+        return "whole window"
+    shown, rest = first_dates(rule.failing_dates, SUMMARY_DATES)
+    return ", ".join(map(str, shown)) + (f" (+{rest} more)" if rest else "")
+
+
+def _cell(text: str) -> str:
+    """Keep one table row on one line, and a '|' in a threshold from splitting a cell."""
+    return text.replace("\n", " ").replace("|", "\\|")
