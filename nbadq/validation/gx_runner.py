@@ -64,7 +64,7 @@ def run_checkpoint(project: Project, warehouse: Warehouse, checkpoint: str, wind
     _quiet_gx()
     import great_expectations as gx
 
-    from nbadq.validation import gx_actions  # noqa: F401  (registers the nbadq_slack action type)
+    from nbadq.validation import gx_actions  # noqa: F401  (registers the nbadq_slack and nbadq_update_data_docs action types)
 
     context = gx.get_context(mode="file", context_root_dir=str(project.root))
     with warehouse.gx_session(), _window(window):
