@@ -1,0 +1,124 @@
+"""Benchmark: the nightly checkpoint on sample warehouses of 1, 5 and 10 seasons.
+
+For each size: median wall time of `run_checkpoint(nightly)` over whole history (GX imported beforehand, so its
+import is excluded), the SQL statements it sends, and the median time of one hand-written SQLite pass
+(bench/handwritten.py) computing the same failing dates, which must agree. Warehouses are cached under
+uncommitted/bench/ by (seasons, seed). Prints a Markdown table and writes bench/RESULTS-validate.md.
+
+    .venv/bin/python bench/validate.py [--runs 3] [--sizes 1,5,10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+SEASONS = {1: list(range(2025, 2026)), 5: list(range(2021, 2026)), 10: list(range(2016, 2026))}
+SEED = 7
+
+
+def private_gx_project() -> Path:
+    """Validation results and Data Docs of the benchmark go to a throwaway copy of the project."""
+    copy = Path(tempfile.mkdtemp(prefix="nbadq-bench-gx-"))
+    for name in ("great_expectations.yml", "expectations", "checkpoints", "validation_definitions"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, copy / name)
+    return copy
+
+
+def warehouse(size: int) -> tuple[Path, float | None]:
+    from nbadq.sample.build import build_sample
+    from nbadq.sample.manifest import read_manifest
+
+    out = ROOT / "uncommitted" / "bench" / f"warehouse-{size}"
+    manifest = read_manifest(out) if out.exists() else None
+    if manifest and manifest.get("seasons") == SEASONS[size] and manifest.get("seed") == SEED:
+        return out, None
+    start = time.perf_counter()
+    build_sample(out, SEASONS[size], SEED)
+    return out, time.perf_counter() - start
+
+
+def failing_by_rule(doc: dict) -> dict[str, list[str]]:
+    out: dict[str, set[str]] = {}
+    for layer in doc["layers"].values():
+        for e in layer["expectations"]:
+            if e["failing_dates"]:
+                out.setdefault(e["rule"], set()).update(e["failing_dates"])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def measure(size: int, runs: int) -> dict:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from handwritten import failing_dates
+    from nbadq.validation import run_checkpoint
+    from nbadq.warehouse.local import open_connection
+
+    root, built = warehouse(size)
+    statements: list[str] = []
+    count = lambda conn, cur, st, params, ctx, many: statements.append(st)  # noqa: E731
+    times, doc = [], None
+    for _ in range(runs):
+        statements.clear()
+        event.listen(Engine, "before_cursor_execute", count)
+        start = time.perf_counter()
+        doc = run_checkpoint(str(root), "nightly")
+        times.append(time.perf_counter() - start)
+        event.remove(Engine, "before_cursor_execute", count)
+    hand_times, hand = [], {}
+    for _ in range(runs):
+        conn = open_connection(root)
+        start = time.perf_counter()
+        hand = failing_dates(conn)
+        hand_times.append(time.perf_counter() - start)
+        conn.close()
+    gx_dates = failing_by_rule(doc)
+    agree = hand == gx_dates
+    return {"size": size, "built_s": built, "nightly_s": statistics.median(times), "statements": len(statements),
+            "hand_s": statistics.median(hand_times), "agree": agree,
+            "failing_dates": sum(len(v) for v in gx_dates.values()), "game_dates": len(doc["calendar"]["game_dates"])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", default="1,5,10")
+    args = parser.parse_args()
+    os.environ["NBADQ_PROJECT_ROOT"] = str(private_gx_project())
+    start = time.perf_counter()
+    import great_expectations  # noqa: F401  (excluded from the timings, as the target says)
+
+    gx_import = time.perf_counter() - start
+    results = [measure(int(s), args.runs) for s in args.sizes.split(",")]
+    lines = [
+        f"GX import (excluded below): {gx_import:.1f} s. Median of {args.runs} runs each, measured in one run.",
+        "",
+        "| seasons | game dates | failing dates | nightly (GX) | SQL statements | hand-written SQL | ratio | "
+        "agree | nightly per season |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(f"| {r['size']} | {r['game_dates']} | {r['failing_dates']} | {r['nightly_s']:.2f} s | "
+                     f"{r['statements']} | {r['hand_s']:.2f} s | {r['nightly_s'] / r['hand_s']:.1f}x | "
+                     f"{'yes' if r['agree'] else 'NO'} | {r['nightly_s'] / r['size']:.2f} s |")
+    text = "\n".join(lines)
+    print(text)
+    (HERE / "RESULTS-validate.md").write_text(text + "\n")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
