@@ -1,0 +1,154 @@
+"""One request to a filler, with retries: the only place that speaks HTTP to the platform's services.
+
+At most 4 attempts. Retried with backoff (backoff.py): connection errors, timeouts, 429, 500, 502, 503, 504,
+honouring Retry-After. 401/403: the token is fetched again once and the request retried at once; a second
+rejection ends the call. Any other 4xx, and other 5xx, end the call at once: sending the same body again cannot
+help. Every attempt is reported to `on_send` before it goes out and to `on_attempt` as it ends (the ledger writes a
+line for each), and every
+message that leaves this module has passed through the token Redactor.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import requests
+import tenacity
+from requests.adapters import HTTPAdapter
+
+from backfill.backoff import Backoff, parse_retry_after
+from backfill.endpoints import Call
+from backfill.tokens import Redactor, TokenError, TokenSource
+
+MAX_ATTEMPTS = 4
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+AUTH_STATUSES = frozenset({401, 403})
+CONNECT_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    number: int
+    http_status: int | None
+    duration: float
+    error: str | None
+    payload: Any = None
+    retry_after: float | None = None
+    retry: bool = False  # another attempt should follow (if the stop and attempt limits allow)
+    immediate: bool = False  # retry without waiting (a fresh token after 401/403)
+
+
+@dataclass(frozen=True)
+class CallResult:
+    http_status: int | None  # of the last attempt; None when no response came back
+    attempts: int
+    error: str | None  # why the call failed; None when the service answered 2xx
+    payload: Any = None  # the last response's JSON body
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def reported_errors(self) -> list[str]:
+        """Processors the service itself reported as failed ("error"/"exception" in `results`)."""
+        results = self.payload.get("results") if isinstance(self.payload, dict) else None
+        return [f"{r.get('processor', '?')}: {r.get('status')}" + (f" ({r['error']})" if r.get("error") else "")
+                for r in (results or []) if isinstance(r, dict) and r.get("status") not in ("success", None)]
+
+
+def make_session(pool_size: int) -> requests.Session:
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4), max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+class FillClient:
+    def __init__(self, session: requests.Session, backoff: Backoff, redactor: Redactor,
+                 on_attempt: Callable[[Call, Attempt], None] = lambda call, attempt: None,
+                 on_send: Callable[[Call, int], None] = lambda call, number: None,
+                 sleep: Callable[[float], Any] = time.sleep, stopping: Callable[[], bool] = lambda: False) -> None:
+        self._session = session
+        self._backoff = backoff
+        self._redact = redactor
+        self._on_attempt = on_attempt
+        self._on_send = on_send
+        self._sleep = sleep
+        self._stopping = stopping
+
+    def send(self, call: Call, base_url: str, tokens: TokenSource) -> CallResult:
+        url = base_url + call.path
+        state = {"number": 0, "refreshed": False}
+
+        def attempt() -> Attempt:
+            state["number"] += 1
+            self._on_send(call, state["number"])
+            result = self._attempt_once(call, url, tokens, state)
+            self._on_attempt(call, result)
+            return result
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(MAX_ATTEMPTS),
+            wait=self._wait,
+            retry=tenacity.retry_if_result(lambda a: a.retry and not self._stopping()),
+            sleep=self._sleep,
+            retry_error_callback=lambda rs: rs.outcome.result(),  # attempts used up: keep the last answer
+        )
+        last: Attempt = retrying(attempt)
+        ok = last.http_status is not None and 200 <= last.http_status < 300
+        return CallResult(http_status=last.http_status, attempts=last.number, payload=last.payload,
+                          error=None if ok else (last.error or f"HTTP {last.http_status}"))
+
+    def _wait(self, retry_state: tenacity.RetryCallState) -> float:
+        last: Attempt = retry_state.outcome.result()
+        return 0.0 if last.immediate else self._backoff.delay(retry_state.attempt_number, last.retry_after)
+
+    def _attempt_once(self, call: Call, url: str, tokens: TokenSource, state: dict) -> Attempt:
+        number = state["number"]
+        started = time.monotonic()
+        try:
+            token = tokens.token()
+        except TokenError as exc:
+            return Attempt(number, None, 0.0, self._redact(f"token: {exc}"), retry=True)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            response = self._session.request(call.method, url, json=call.body, headers=headers,
+                                              timeout=(min(CONNECT_TIMEOUT_SECONDS, call.timeout), call.timeout))
+        except requests.Timeout:
+            return Attempt(number, None, time.monotonic() - started, f"timed out after {call.timeout:g} s",
+                           retry=True)
+        except requests.RequestException as exc:
+            text = self._redact(f"{type(exc).__name__}: {exc}")
+            return Attempt(number, None, time.monotonic() - started, text[:300], retry=True)
+        return self._judge(number, response, time.monotonic() - started, tokens, token, state)
+
+    def _judge(self, number: int, response: requests.Response, duration: float, tokens: TokenSource,
+               token: str | None, state: dict) -> Attempt:
+        status = response.status_code
+        payload = _json_or_none(response)
+        if 200 <= status < 300:
+            return Attempt(number, status, duration, None, payload)
+        error = self._redact(f"HTTP {status}: {response.text.strip()[:200]}".rstrip(": "))
+        if status in AUTH_STATUSES:
+            if state["refreshed"]:
+                return Attempt(number, status, duration, error + " (after a fresh token)", payload)
+            state["refreshed"] = True
+            try:
+                tokens.refresh(token)
+            except TokenError as exc:
+                return Attempt(number, status, duration, self._redact(f"{error}; token refresh: {exc}"), payload)
+            return Attempt(number, status, duration, error, payload, retry=True, immediate=True)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return Attempt(number, status, duration, error, payload, retry_after=retry_after,
+                       retry=status in RETRY_STATUSES)
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+

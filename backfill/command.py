@@ -1,0 +1,254 @@
+"""A whole `nbadq fill` run: validate, plan, send, prove each date, validate again, report.
+
+Configuration problems (config file, unknown layer, a URL variable that is not set, a token that cannot be
+fetched) are found before the first request and end the run with exit 2, with nothing written. From the first
+request on, everything is written to the ledger as it happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, TextIO
+
+from backfill.backoff import Backoff
+from backfill.circuit import CircuitBreaker
+from backfill.client import FillClient, make_session
+from backfill.config import Filler, load_fill_config
+from backfill.layers import FILL_LAYERS
+from backfill.ledger import Ledger, default_ledger_path, filled_dates, read_ledger, unsettled
+from backfill.outcomes import STATUSES, Outcome
+from backfill.plan import Plan, build_plan, calendar_of
+from backfill.plan_text import print_plan, print_requests
+from backfill.progress import Progress
+from backfill.reconcile import drop_passing, settle_killed_dates
+from backfill.runner import LayerTarget, Runner
+from backfill.stopping import INTERRUPTED, StopFlag, stop_on_signals
+from backfill.summary import exit_code, fill_document, print_summary
+from backfill.tokens import Redactor, TokenError, TokenSource, token_source
+from backfill.verify import Recheck, Verifier
+from nbadq.config import load_settings
+from nbadq.errors import UsageError
+from nbadq.exitcodes import ExitCode
+
+Outcomes = dict[str, dict[dt.date, Outcome]]
+
+
+@dataclass(frozen=True)
+class FillOptions:
+    warehouse: str | None = None
+    checkpoint: str = "nightly"
+    layers: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    dry_run: bool = False
+    workers: int | None = None
+    ledger: Path | None = None
+    resume: Path | None = None
+    json_path: Path | None = None
+    token_command: str | None = None
+    config: Path | None = None
+    from_validate: Path | None = None  # plan from this validate document instead of validating first
+
+
+@dataclass
+class Hooks:
+    """Seams for tests and the benchmark; the defaults are the real thing."""
+
+    validate: Callable[..., dict] | None = None  # nbadq.validation.run_checkpoint
+    recheck: Recheck | None = None  # nbadq.validation.recheck_dates
+    backoff_random: Callable[[], float] | None = None
+    sleep: Callable[[float], Any] | None = None  # replaces the interruptible wait between attempts
+    environ: Mapping[str, str] | None = None
+    tty: bool | None = None
+
+
+def run_fill(opts: FillOptions, out: TextIO | None = None, err: TextIO | None = None,
+             hooks: Hooks | None = None) -> int:
+    return _FillRun(opts, out or sys.stdout, err or sys.stderr, hooks or Hooks()).execute()
+
+
+class _FillRun:
+    def __init__(self, opts: FillOptions, out: TextIO, err: TextIO, hooks: Hooks) -> None:
+        self.opts, self.out, self.err, self.hooks = opts, out, err, hooks
+        self.config = load_fill_config(opts.config)
+        _check_options(opts)
+        self.resumed = read_ledger(opts.resume) if opts.resume else []
+        self.validate = hooks.validate or _run_checkpoint
+        self.verifier = Verifier(opts.warehouse, hooks.recheck)
+        self.redactor = Redactor()
+        self.timing: dict[str, float] = {}
+
+    def execute(self) -> int:
+        before, plan = self._plan()
+        urls = {lp.layer: lp.filler.base_url(self.hooks.environ) for lp in plan.layers if lp.calls}
+        workers = {layer: _workers(self.opts.workers, plan.layer(layer).filler, self.out) for layer in urls}
+        self._print_plan(plan, urls, workers)
+        if self.opts.dry_run:
+            print_requests(plan, urls, self.out)
+            return ExitCode.OK
+        tokens = _tokens(urls, self.opts.token_command, self.redactor)
+        ledger = self._open_ledger(plan)
+        stop = StopFlag()
+        outcomes = self._send(plan, urls, workers, tokens, ledger, stop)
+        after = self._revalidate(stop) if stop.signal is None else None
+        return self._finish(plan, before, after, outcomes, stop, ledger)
+
+    def _plan(self) -> tuple[dict, Plan]:
+        opts, clock = self.opts, time.monotonic()
+        if opts.from_validate:
+            before = _load_validate_doc(opts.from_validate)
+        else:
+            before = self.validate(opts.warehouse, opts.checkpoint, opts.since, opts.until)
+        plan = build_plan(before, self.config.fillers, opts.layers or None, opts.since, opts.until,
+                          filled_dates(self.resumed))
+        if opts.from_validate:
+            plan = drop_passing(plan, self.verifier, calendar_of(before))
+        self.timing["validate_before_s"] = round(time.monotonic() - clock, 3)
+        return before, plan
+
+    def _print_plan(self, plan: Plan, urls: Mapping[str, str], workers: Mapping[str, int]) -> None:
+        opts = self.opts
+        source = f"from {opts.from_validate}" if opts.from_validate else f"checkpoint {opts.checkpoint}"
+        window = f"{_iso(opts.since) or 'start'} .. {_iso(opts.until) or 'end'}"
+        print_plan(plan, urls, workers, f"plan ({source}, {window}):", self.out)
+        filled = filled_dates(self.resumed)
+        if filled:
+            print(f"  (resume: {opts.resume} records {len(filled)} date(s) as filled; they are not sent again)",
+                  file=self.out)
+        print(f"{plan.dates} date(s) to send in {len(plan.calls)} request(s)", file=self.out, flush=True)
+
+    def _open_ledger(self, plan: Plan) -> Ledger:
+        opts = self.opts
+        ledger = Ledger(opts.ledger or opts.resume or default_ledger_path(self.config.ledger_dir))
+        print(f"ledger: {ledger.path} (resume with: nbadq fill --resume {ledger.path})", file=self.out, flush=True)
+        ledger.write("run", checkpoint=opts.checkpoint, warehouse=load_settings(opts.warehouse).warehouse,
+                     since=_iso(opts.since), until=_iso(opts.until),
+                     resumed_from=str(opts.resume) if opts.resume else None,
+                     planned={lp.layer: [d.isoformat() for d in lp.dates] for lp in plan.layers if lp.filler})
+        settle_killed_dates(ledger, plan, unsettled(self.resumed), (opts.since, opts.until), self.out)
+        return ledger
+
+    def _send(self, plan: Plan, urls: Mapping[str, str], workers: Mapping[str, int],
+              tokens: Mapping[str, TokenSource], ledger: Ledger, stop: StopFlag) -> Outcomes:
+        progress = Progress(plan.dates, out=self.out, tty=self.hooks.tty)
+        runner = Runner(self._client_factory(workers), self.verifier, ledger, progress, stop, CircuitBreaker(),
+                        self.redactor)
+        targets = [LayerTarget(lp, urls[lp.layer], tokens[lp.layer], workers[lp.layer])
+                   for lp in plan.layers if lp.layer in urls]
+        clock = time.monotonic()
+        try:
+            with stop_on_signals(stop, progress.note):
+                return runner.run(targets)
+        finally:
+            progress.close()
+            self.timing["fill_s"] = round(time.monotonic() - clock, 3)
+
+    def _client_factory(self, workers: Mapping[str, int]) -> Callable[..., FillClient]:
+        config, hooks = self.config, self.hooks
+        backoff = Backoff(base=config.retry_base_seconds, cap=config.retry_max_seconds,
+                          **({"random": hooks.backoff_random} if hooks.backoff_random else {}))
+        session = make_session(max(workers.values(), default=1))
+
+        def factory(on_send, on_attempt, sleep, stopping) -> FillClient:
+            return FillClient(session, backoff, self.redactor, on_attempt=on_attempt, on_send=on_send,
+                              sleep=hooks.sleep or sleep, stopping=stopping)
+
+        return factory
+
+    def _revalidate(self, stop: StopFlag) -> dict | None:
+        """The checkpoint again; if it cannot run (or Ctrl-C stops it), the outcomes stand and the run says so."""
+        opts, clock = self.opts, time.monotonic()
+        try:
+            return self.validate(opts.warehouse, opts.checkpoint, opts.since, opts.until)
+        except UsageError as exc:
+            print(f"nbadq fill: the re-validation after the fill failed: {exc}", file=self.err)
+        except KeyboardInterrupt:
+            stop.set(INTERRUPTED)
+            print("nbadq fill: re-validation interrupted; every outcome is in the ledger", file=self.err)
+        finally:
+            self.timing["validate_after_s"] = round(time.monotonic() - clock, 3)
+        return None
+
+    def _finish(self, plan: Plan, before: dict, after: dict | None, outcomes: Outcomes, stop: StopFlag,
+                ledger: Ledger) -> int:
+        code = exit_code(plan, outcomes, after, stop.exit_code())
+        print_summary(plan, outcomes, before, after, self.out)
+        _report_stop(stop, ledger.path, self.out)
+        counts = {s: sum(o.status == s for by in outcomes.values() for o in by.values()) for s in STATUSES}
+        ledger.write("end", exit_code=int(code), stopped=stop.reason, counts=counts, timing=self.timing)
+        ledger.close()
+        if self.opts.json_path:
+            doc = fill_document(plan, outcomes, before, after, checkpoint=self.opts.checkpoint,
+                                stopped=stop.reason, ledger=str(ledger.path), timing=self.timing,
+                                exit_code=int(code),
+                                generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+            write_json_atomic(self.opts.json_path, doc)
+        return code
+
+
+def _check_options(opts: FillOptions) -> None:
+    for layer in opts.layers:
+        if layer not in FILL_LAYERS:
+            raise UsageError(f"--layer {layer!r}: layers that can be filled are {', '.join(FILL_LAYERS)}")
+    if opts.workers is not None and opts.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {opts.workers}")
+
+
+def _load_validate_doc(path: Path) -> dict:
+    from nbadq.report.documents import check_validate_doc, load_json
+
+    doc = load_json(path, "--from-validate")
+    check_validate_doc(doc)
+    return doc
+
+
+def _workers(requested: int | None, filler: Filler | None, out: TextIO) -> int:
+    limit = filler.concurrency if filler else 1
+    if requested is not None and requested > limit:
+        print(f"note: --workers {requested} lowered to {limit} for {filler.layer if filler else '?'} "
+              f"(the service's concurrency limit)", file=out)
+    return min(requested or limit, limit)
+
+
+def _tokens(urls: Mapping[str, str], command: str | None, redactor: Redactor) -> dict[str, TokenSource]:
+    """One source per layer, each asked for a first token now: a token problem stops the run before any request."""
+    shared: dict[str, TokenSource] = {}
+    found = {}
+    try:
+        for layer, url in urls.items():
+            found[layer] = token_source(url, command, redactor, shared)
+            found[layer].token()
+    except TokenError as exc:
+        raise UsageError(str(exc)) from None
+    return found
+
+
+def _run_checkpoint(warehouse, checkpoint, since, until) -> dict:
+    from nbadq.validation import run_checkpoint  # Great Expectations is heavy: only when a run needs it
+
+    return run_checkpoint(warehouse, checkpoint, since, until)
+
+
+def _report_stop(stop: StopFlag, ledger: Path, out: TextIO) -> None:
+    if stop.reason:
+        why = {"circuit_open": "the circuit breaker opened"}.get(stop.reason, f"the run was {stop.reason}")
+        print(f"\nstopped early: {why}; dates not launched are `not_sent`.", file=out)
+        print(f"resume with: nbadq fill --resume {ledger}", file=out)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def write_json_atomic(path: Path, doc: Any) -> None:
+    """Write next to the target and rename, so a reader never sees half a document."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    os.replace(temp, path)

@@ -1,0 +1,61 @@
+"""What happened to one date, decided from the call and from the tables (never from the HTTP status alone).
+
+filled          the date now passes the rules that made it fail (whatever the service answered)
+silent_failure  the service answered 2xx without reporting an error, and the date still fails
+failed          the call failed (HTTP or transport error after retries), the service reported a processor
+                error, or the re-check itself could not run; and the date still fails
+not_sent        the date was never sent: the circuit breaker opened or the run was interrupted
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from backfill.client import CallResult
+
+FILLED = "filled"
+SILENT_FAILURE = "silent_failure"
+FAILED = "failed"
+NOT_SENT = "not_sent"
+STATUSES = (FILLED, SILENT_FAILURE, FAILED, NOT_SENT)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    layer: str
+    date: dt.date
+    status: str
+    attempts: int = 0
+    last_http_status: int | None = None
+    detail: str = ""
+
+    @property
+    def bad(self) -> bool:
+        return self.status != FILLED
+
+    def as_json(self) -> dict:
+        return {"status": self.status, "attempts": self.attempts, "last_http_status": self.last_http_status}
+
+
+def judge(layer: str, day: dt.date, result: CallResult, still_failing: tuple[str, ...] | None,
+          recheck_error: str | None = None) -> Outcome:
+    """The outcome of a date whose call returned; `still_failing` is None when the re-check could not run."""
+    base = dict(layer=layer, date=day, attempts=result.attempts, last_http_status=result.http_status)
+    if still_failing == ():
+        note = "" if result.ok else f" (although the call failed: {result.error})"
+        return Outcome(status=FILLED, detail="passes its rules again" + note, **base)
+    rules = ", ".join(still_failing or ())
+    if still_failing is None:
+        return Outcome(status=FAILED, detail=f"re-check failed: {recheck_error}", **base)
+    if not result.ok:
+        return Outcome(status=FAILED, detail=f"{result.error}; still fails {rules}", **base)
+    reported = result.reported_errors()
+    if reported:
+        return Outcome(status=FAILED, detail=f"service reported {'; '.join(reported)}; still fails {rules}", **base)
+    return Outcome(status=SILENT_FAILURE,
+                   detail=f"service answered {result.http_status} success but {rules} still fails", **base)
+
+
+def not_sent(layer: str, day: dt.date, why: str) -> Outcome:
+    return Outcome(layer=layer, date=day, status=NOT_SENT, detail=why)

@@ -1,0 +1,98 @@
+"""Before and after, per layer: failing dates and coverage; the `--json` document; the exit code. Pure, except
+`print_summary`.
+
+Coverage is the share of a layer's eligible dates that pass: every game date for analytics and grading, the
+processable game dates (season day >= 14) for precompute and predictions, within the validated window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping, TextIO
+
+from backfill.layers import PROCESSABLE_ONLY
+from backfill.outcomes import STATUSES, Outcome
+from backfill.plan import Plan, failing_by_remediation
+from backfill.progress import describe_attempts
+from nbadq.exitcodes import ExitCode
+
+SHOWN_PER_LAYER = 20
+
+
+def layer_state(doc: Mapping[str, Any] | None, layer: str) -> dict[str, Any]:
+    if not doc or layer not in doc.get("layers", {}):
+        return {}
+    failing = sorted(doc["layers"][layer].get("failing_dates", []))
+    return {"failing_dates": failing, "coverage": coverage(doc, layer, failing)}
+
+
+def coverage(doc: Mapping[str, Any], layer: str, failing: list[str]) -> float | None:
+    window = doc.get("window") or {}
+    since, until = window.get("since"), window.get("until")
+    eligible = {g["date"] for g in doc.get("calendar", {}).get("game_dates", [])
+                if (g.get("processable") or layer not in PROCESSABLE_ONLY)
+                and (not since or g["date"] >= since) and (not until or g["date"] <= until)}
+    if not eligible:
+        return None
+    return round(len(eligible - set(failing)) / len(eligible), 6)
+
+
+def fill_document(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]], before: Mapping[str, Any],
+                  after: Mapping[str, Any] | None, **extra: Any) -> dict[str, Any]:
+    layers = [lp.layer for lp in plan.layers]
+    return {
+        "planned": {lp.layer: [d.isoformat() for d in lp.dates] for lp in plan.layers if lp.filler},
+        "outcomes": {layer: {d.isoformat(): o.as_json() for d, o in sorted(by_date.items())}
+                     for layer, by_date in outcomes.items()},
+        "before": {layer: layer_state(before, layer) for layer in layers},
+        "after": {layer: layer_state(after, layer) for layer in layers} if after else {},
+        "skipped": {lp.layer: {why: [d.isoformat() for d in days] for why, days in lp.skipped.items()}
+                    for lp in plan.layers if lp.skipped},
+        "no_filler": {lp.layer: [d.isoformat() for d in lp.failing] for lp in plan.layers if lp.filler is None},
+        **extra,
+    }
+
+
+def exit_code(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]], after: Mapping[str, Any] | None,
+              signalled: ExitCode | None) -> ExitCode:
+    """0: every planned date filled and the filled layers' date rules pass again; 1: anything else; 130/143."""
+    if signalled is not None:
+        return signalled
+    if any(o.bad for by_date in outcomes.values() for o in by_date.values()):
+        return ExitCode.FAILED
+    still = failing_by_remediation(after or {})
+    filled_layers = [lp.layer for lp in plan.layers if lp.dates]
+    if after is None and filled_layers:
+        return ExitCode.FAILED
+    return ExitCode.FAILED if any(still.get(layer) for layer in filled_layers) else ExitCode.OK
+
+
+def print_summary(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]], before: Mapping[str, Any],
+                  after: Mapping[str, Any] | None, out: TextIO) -> None:
+    print(f"\n{'layer':<12} {'before':<28} {'after':<28} outcomes", file=out)
+    for lp in plan.layers:
+        counts = _counts(outcomes.get(lp.layer, {}))
+        what = "no filler configured" if lp.filler is None else (counts or "nothing to send")
+        print(f"{lp.layer:<12} {_state_text(layer_state(before, lp.layer)):<28} "
+              f"{_state_text(layer_state(after, lp.layer)) if after else 'not re-validated':<28} {what}", file=out)
+    problems = [o for lp in plan.layers for o in outcomes.get(lp.layer, {}).values() if o.bad]
+    if problems:
+        print("\nnot filled:", file=out)
+    for layer in dict.fromkeys(o.layer for o in problems):
+        mine = [o for o in problems if o.layer == layer]
+        for o in mine[:SHOWN_PER_LAYER]:
+            print(f"  {o.layer} {o.date} {o.status} ({describe_attempts(o)}): {o.detail}", file=out)
+        if len(mine) > SHOWN_PER_LAYER:
+            print(f"  ... and {len(mine) - SHOWN_PER_LAYER} more {layer} dates (see the ledger or --json)", file=out)
+
+
+def _counts(by_date: Mapping[dt.date, Outcome]) -> str:
+    found = {s: sum(o.status == s for o in by_date.values()) for s in STATUSES}
+    return ", ".join(f"{n} {s}" for s, n in found.items() if n)
+
+
+def _state_text(state: Mapping[str, Any]) -> str:
+    if not state:
+        return "-"
+    cov = state.get("coverage")
+    return f"{len(state['failing_dates'])} failing" + (f", {cov:.1%} covered" if cov is not None else "")
