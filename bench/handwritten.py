@@ -80,7 +80,9 @@ UNION ALL SELECT 'grading.completeness', p.game_date FROM pred p JOIN cal c ON c
 UNION ALL SELECT 'grading.duplicate_keys', game_date FROM acc_dup
 UNION ALL SELECT DISTINCT 'reference.false_zero_runs', r.data_date FROM nba_reference.processor_run_history r
   JOIN outputs o ON o.p = r.processor_name AND o.d = r.data_date
-  WHERE r.status = 'success' AND r.records_processed = 0
+  WHERE r.status = 'success' AND r.records_processed = 0 AND r.processed_at = (
+    SELECT MAX(processed_at) FROM nba_reference.processor_run_history h
+    WHERE h.processor_name = r.processor_name AND h.data_date = r.data_date AND h.status <> 'running')
 """
 
 

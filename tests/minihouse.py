@@ -120,13 +120,16 @@ class MiniHouse:
                      "graded_at": day + "T23:59:00"} for r in rows])
 
     def run(self, processor: str, day: str, status: str, records: int) -> None:
+        """One run: a 'running' row, then its final row. Later calls are later runs."""
         run_id = f"{processor}-{day}-{self.seq}-{records}-{status}"
         self.seq += 1
+        started = dt.datetime.fromisoformat(day + "T06:00:00") + dt.timedelta(minutes=self.seq)
         self.insert("nba_reference.processor_run_history", [
             {"processor_name": processor, "run_id": run_id, "status": "running", "data_date": day,
-             "records_processed": None, "phase": "phase4", "processed_at": day + "T06:00:00"},
+             "records_processed": None, "phase": "phase4", "processed_at": started.isoformat()},
             {"processor_name": processor, "run_id": run_id, "status": status, "data_date": day,
-             "records_processed": records, "phase": "phase4", "processed_at": day + "T06:05:00"}])
+             "records_processed": records, "phase": "phase4",
+             "processed_at": (started + dt.timedelta(seconds=30)).isoformat()}])
 
 
 def clean_season(root: Path) -> MiniHouse:

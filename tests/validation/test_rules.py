@@ -84,6 +84,10 @@ FAILING = [
      "grading.duplicate_keys", ["2025-04-15"], "1 duplicated keys"),
     ("false-zero-run", "reference", lambda h: h.run("PlayerDailyCacheProcessor", "2024-11-05", "success", 0),
      "reference.false_zero_runs", ["2024-11-05"], "PlayerDailyCacheProcessor"),
+    ("false-zero-after-a-good-run", "reference", lambda h: (
+        h.run("PlayerCompositeFactorsProcessor", "2025-04-20", "success", 4),
+        h.run("PlayerCompositeFactorsProcessor", "2025-04-20", "success", 0)),  # the latest run forgot its count
+     "reference.false_zero_runs", ["2025-04-20"], "PlayerCompositeFactorsProcessor"),
     ("false-zero-phase3", "reference", lambda h: h.run("PlayerGameSummaryProcessor", "2024-10-30", "success", 0),
      "reference.false_zero_runs", ["2024-10-30"], "PlayerGameSummaryProcessor (table holds 5)"),
 ]
@@ -101,6 +105,10 @@ PASSING = [
      "predictions.duplicate_keys"),
     ("zero-run-where-table-is-empty", "reference",
      lambda h: h.run("PlayerCompositeFactorsProcessor", "2024-10-30", "success", 0), "reference.false_zero_runs"),
+    ("honest-zero-run-then-refilled", "reference", lambda h: (
+        h.run("PlayerCompositeFactorsProcessor", "2024-11-06", "success", 0),   # the silent failure
+        h.run("PlayerCompositeFactorsProcessor", "2024-11-06", "success", 4)),  # the refill that wrote rows
+     "reference.false_zero_runs"),
     ("failed-zero-run-is-not-a-false-zero", "reference",
      lambda h: h.run("PlayerDailyCacheProcessor", "2024-11-05", "failed", 0), "reference.false_zero_runs"),
     ("preseason-and-all-star-ignored", "predictions",

@@ -1,0 +1,192 @@
+"""Build a sample warehouse: the orchestration of `nbadq sample`.
+
+The warehouse is built in a temporary directory beside the target and renamed into place at the end, so a
+failed or interrupted build never leaves a half-built warehouse. Every random choice comes from a stream named
+for its purpose and seeded from the seed: the same seed gives the same tables, row for row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from nbadq.errors import UsageError
+from nbadq.sample import defects as D
+from nbadq.sample.defect_plan import DatePicker, Plan, reserve_season_blocks
+from nbadq.sample.gamebook import season_gamebook
+from nbadq.sample.grading import grade
+from nbadq.sample.indexes import create_indexes
+from nbadq.sample.manifest import MANIFEST_NAME, manifest, read_manifest, write_manifest
+from nbadq.sample.predictions import season_predictions
+from nbadq.sample.processors.phase3 import merge_player_game_summary
+from nbadq.sample.processors.phase4 import season_output_rows
+from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES
+from nbadq.sample.processors.writes import RUN_HISTORY, insert_rows, merge_rows, run_history_rows
+from nbadq.sample.rosters import build_rosters
+from nbadq.sample.run_history import sample_run_history
+from nbadq.sample.schedule import build_season, schedule_rows
+from nbadq.sample.truth import Truth
+from nbadq.schema import PLATFORM_DATASETS, TABLES, table
+from nbadq.warehouse.local import create_dataset_files, open_connection
+
+SCHEDULE = table("nba_raw.nbac_schedule")
+GAMEBOOK = table("nba_raw.nbac_gamebook_player_stats")
+PREDICTIONS = table("nba_predictions.player_prop_predictions")
+
+
+def _stamp(hour: int, minute: int = 0):
+    """processed_at of a run for a game date: the morning after."""
+    def stamp(iso: str) -> str:
+        return f"{dt.date.fromisoformat(iso) + dt.timedelta(days=1)}T{hour:02d}:{minute:02d}:00+00:00"
+    return stamp
+
+
+def check_target(out: Path) -> None:
+    """Refuse to replace anything but an empty directory or an earlier sample."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file: give a directory for the warehouse")
+    if out.is_dir() and any(out.iterdir()) and read_manifest(out) is None:
+        raise UsageError(f"--out {out} is not empty and holds no {MANIFEST_NAME}: refusing to replace what is "
+                         "not an nbadq sample (choose another directory)")
+
+
+def build_sample(out: Path | str, seasons: Sequence[int], seed: int) -> dict[str, Any]:
+    """Build the sample warehouse at `out`; returns the manifest (also written to out/nbadq_sample.json)."""
+    out = Path(out)
+    if not seasons:
+        raise UsageError("no season to build: give --seasons YEAR or YEAR-YEAR")
+    check_target(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot create its parent directory ({exc.strerror})") from None
+    try:
+        building = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write beside it ({exc.strerror})") from None
+    building.chmod(0o755)  # mkdtemp makes it private; a warehouse is an ordinary, readable directory
+    try:
+        doc = _build_into(building, sorted(seasons), seed)
+        _move_into_place(building, out)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return doc
+
+
+def _move_into_place(built: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        out.rename(old / "replaced")
+    built.rename(out)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _build_into(root: Path, seasons: list[int], seed: int) -> dict[str, Any]:
+    create_dataset_files(root, TABLES)
+    conn = open_connection(root, write=True)
+    try:
+        for dataset in PLATFORM_DATASETS:  # no journal while building: a failed build is thrown away anyway
+            conn.execute(f"PRAGMA {dataset}.journal_mode = OFF")
+            conn.execute(f"PRAGMA {dataset}.synchronous = OFF")
+        conn.execute("BEGIN")
+        doc = _populate(conn, seasons, seed)
+        create_indexes(conn)  # the rest were created as each table was loaded
+        conn.execute("COMMIT")
+        for dataset in PLATFORM_DATASETS:  # the contract's mode: readers alongside one writer
+            conn.execute(f"PRAGMA {dataset}.journal_mode = WAL")
+        write_manifest(root, doc)
+    finally:
+        conn.close()
+    return doc
+
+
+class _Build:
+    """One build's shared state; the stages below run in the order data flows through the platform, each
+    followed by the incidents that happened at that stage (so later stages see them, as they did in reality)."""
+
+    def __init__(self, conn: sqlite3.Connection, seasons: list[int], seed: int) -> None:
+        self.conn, self.seasons, self.seed = conn, seasons, seed
+        self.truth, self.defects = Truth(), []
+        self.picker = DatePicker(self.truth, self.rng("defects"))
+        self.plan = Plan(tuple(seasons))
+
+    def rng(self, purpose: str) -> random.Random:
+        """An independent stream per purpose: changing one part of the generator leaves the others as they were."""
+        return random.Random(f"nbadq-sample:{self.seed}:{purpose}")
+
+    def args(self) -> tuple:
+        return self.conn, self.truth, self.picker, self.plan
+
+    def raw_and_predictions(self) -> None:
+        """Schedule scrapes, gamebooks and the predictions made before each game (from the true rosters)."""
+        rosters = build_rosters(self.seasons, self.rng("rosters"))
+        next_prediction = 1
+        for s in self.seasons:
+            season = build_season(s, rosters[s], self.rng(f"schedule:{s}"))
+            self.truth.add_season(s, season.calendar.opener, list(season.games))
+            insert_rows(self.conn, SCHEDULE, schedule_rows(season, self.rng(f"scrapes:{s}")))
+            gamebook = season_gamebook(list(season.games), rosters[s], self.rng(f"gamebook:{s}"))
+            insert_rows(self.conn, GAMEBOOK, gamebook)
+            predictions = season_predictions(list(season.games), gamebook, self.rng(f"predictions:{s}"),
+                                             next_prediction)
+            next_prediction += len(predictions)
+            insert_rows(self.conn, PREDICTIONS, predictions)
+        create_indexes(self.conn, [SCHEDULE, GAMEBOOK, PREDICTIONS])  # after the bulk load: much faster
+        self.blocks = reserve_season_blocks(self.truth, self.picker, self.plan)
+        self.defects.append(D.drop_gamebook_games(*self.args()))
+
+    def analytics(self) -> None:
+        dates = self.truth.game_dates()
+        merge_player_game_summary(self.conn, dates[0], dates[-1], fresh=True)
+        create_indexes(self.conn, [table("nba_analytics.player_game_summary")])
+        self.defects += [D.drop_analytics_games(*self.args()), D.null_minutes(*self.args())]
+
+    def precompute(self) -> None:
+        for s, opener in sorted(self.truth.openers.items()):
+            rows = season_output_rows(self.conn, opener, self.truth.last_game_date(s), opener, _stamp(9, 30))
+            for name, target in OUTPUT_TABLES.items():
+                merge_rows(self.conn, target, rows[name], fresh=True)
+        create_indexes(self.conn, OUTPUT_TABLES.values())
+        self.missing = D.missing_phase4(*self.args(), self.blocks["gap"])
+        self.partial = D.partial_phase4(*self.args())
+        self.defects += [self.missing, self.partial, D.early_season_rows(*self.args()),
+                         D.precompute_duplicates(*self.args())]
+
+    def predictions_and_grading(self) -> None:
+        self.defects += [D.playoffs_without_predictions(self.conn, self.truth, self.plan, self.blocks["playoffs"]),
+                         D.prediction_duplicates(*self.args())]
+        dates = self.truth.game_dates()
+        grade(self.conn, dates[0], dates[-1])
+        self.defects += [D.missing_grading(self.conn, self.truth, self.plan, self.blocks["january"],
+                                           self.rng("grading")),
+                         D.grading_duplicates(*self.args())]
+
+    def run_history(self) -> None:
+        """What the runs recorded, then the false zero counts, then the late analytics re-run that duplicated."""
+        insert_rows(self.conn, RUN_HISTORY, sample_run_history(self.conn, self.truth, self.missing.processors,
+                                                               self.partial.processors, self.rng("runs")))
+        self.defects.append(D.false_zero_runs(*self.args()))
+        duplicated = D.analytics_duplicates(*self.args())
+        for count, day in zip(D.ANALYTICS_DUPLICATES, duplicated.dates):
+            start = dt.datetime.combine(day + dt.timedelta(days=2), dt.time(14, 0))
+            insert_rows(self.conn, RUN_HISTORY, run_history_rows(
+                "PlayerGameSummaryProcessor", day, "phase3", "success", count, start,
+                start + dt.timedelta(minutes=1), run_id=f"rerun-{day:%Y%m%d}"))
+        self.defects.append(duplicated)
+
+
+def _populate(conn: sqlite3.Connection, seasons: list[int], seed: int) -> dict[str, Any]:
+    build = _Build(conn, seasons, seed)
+    build.raw_and_predictions()
+    build.analytics()
+    build.precompute()
+    build.predictions_and_grading()
+    build.run_history()
+    return manifest(seed, seasons, build.defects, conn, build.truth)

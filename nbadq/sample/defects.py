@@ -1,0 +1,211 @@
+"""The incidents the checks exist for, injected into a built warehouse: one function per kind of defect.
+
+Each function changes the tables, then returns a Defect naming the exact dates it touched and, per rule, the
+dates that rule must now report (a defect can fail several rules, and a date it touches may fail none: a
+bootstrap date without Phase 4 rows is correct). Dates are drawn without replacement from one DatePicker, so two
+defects never share a date unless a cascade is intended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+from typing import Iterable
+
+from nbadq.calendar import season_year_of
+from nbadq.sample.defect_plan import DatePicker, Defect, Plan
+from nbadq.sample.processors.phase4 import history_start
+from nbadq.sample.processors.phase4_metrics import player_days, team_days
+from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES, composite_factors
+from nbadq.sample.processors.writes import insert_rows
+from nbadq.sample.truth import Truth
+
+PARTIAL_PHASE4 = ("TeamDefenseZoneAnalysisProcessor", "PlayerDailyCacheProcessor", "MLFeatureStoreProcessor")
+ANALYTICS_DUPLICATES = (19, 74)  # the incident's two days
+NULL_MINUTES_DATES = 4
+
+
+def _isos(dates: Iterable[dt.date]) -> list[str]:
+    return [d.isoformat() for d in dates]
+
+
+def _other_seasons(plan: Plan, season: int) -> list[int]:
+    return [s for s in plan.seasons if s != season] or [season]
+
+
+def _regular(truth: Truth, seasons: Iterable[int], min_games: int = 1) -> list[dt.date]:
+    return [d for s in seasons for d in truth.dates(s, min_games=min_games)]
+
+
+def drop_gamebook_games(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """A gamebook scrape that never landed: one game of a date is missing in raw, so in analytics and grading."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=2))
+    game = picker.rng.choice(sorted(truth.games_on[day], key=lambda g: g.nba_id))
+    conn.execute("DELETE FROM nba_raw.nbac_gamebook_player_stats WHERE game_id = ? AND game_date = ?",
+                 (game.nba_id, day.isoformat()))
+    return Defect("raw_gamebook_missing", f"gamebook of {game.nba_id} never scraped (cascades to analytics and "
+                  "grading; a Phase 3 re-run cannot fix it)", [day],
+                  {"raw.gamebook_completeness": [day], "analytics.completeness": [day],
+                   "grading.completeness": [day]})
+
+
+def drop_analytics_games(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """Phase 3 runs that died part-way: some games of a date have no player_game_summary rows."""
+    days = picker.pick(2, _regular(truth, plan.seasons, min_games=3))
+    for lost, day in enumerate(days, start=1):
+        games = sorted(truth.games_on[day], key=lambda g: g.nba_id)
+        for game in picker.rng.sample(games, lost):
+            conn.execute("DELETE FROM nba_analytics.player_game_summary WHERE game_id = ? AND game_date = ?",
+                         (game.system_id, day.isoformat()))
+    return Defect("analytics_partial_run", "Phase 3 wrote only part of the day's games (1 and 2 games lost; "
+                  "predictions of those games stay ungraded)", days,
+                  {"analytics.completeness": days, "grading.completeness": days})
+
+
+def null_minutes(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """The "MM:SS" coercion bug: every played row of the date has NULL minutes_played."""
+    days = picker.pick(NULL_MINUTES_DATES, _regular(truth, [plan.null_season], min_games=5))
+    conn.executemany("UPDATE nba_analytics.player_game_summary SET minutes_played = NULL "
+                     "WHERE game_date = ? AND is_dnp = 0", [(d.isoformat(),) for d in days])
+    return Defect("null_minutes_bug", "minutes \"MM:SS\" coerced to a number: NULL minutes_played on every "
+                  "played row", days, {"analytics.minutes_null_rate": days})
+
+
+def _delete_phase4(conn: sqlite3.Connection, processors: Iterable[str], day: dt.date) -> None:
+    for name in processors:
+        t = OUTPUT_TABLES[name]
+        conn.execute(f"DELETE FROM {t.qualified} WHERE {t.date_column} = ?", (day.isoformat(),))
+
+
+def missing_phase4(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan,
+                   gap: list[dt.date]) -> Defect:
+    """A Phase 4 backfill that never ran: a run of dates in one season, two more elsewhere, and two bootstrap
+    dates (whose only rows are placeholders, so no rule may fail there)."""
+    scattered = picker.pick(2, _regular(truth, _other_seasons(plan, plan.gap_season)))
+    bootstrap = picker.pick(2, truth.dates(plan.seasons[-1], processable=False))
+    days = sorted(gap + scattered + bootstrap)
+    for day in days:
+        _delete_phase4(conn, OUTPUT_TABLES, day)
+    processable = [d for d in days if truth.is_processable(d)]
+    return Defect("missing_phase4", f"no Phase 4 rows and no runs: {len(gap)} consecutive game dates of "
+                  f"{plan.gap_season}-{(plan.gap_season + 1) % 100:02d}, {len(scattered)} more, and bootstrap "
+                  f"dates {', '.join(_isos(bootstrap))} (not failures)", days,
+                  {"precompute.completeness": processable}, {d: tuple(OUTPUT_TABLES) for d in days})
+
+
+def partial_phase4(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """One processor failed on a date while the other four wrote their rows."""
+    days = picker.pick(len(PARTIAL_PHASE4), _regular(truth, plan.seasons))
+    for name, day in zip(PARTIAL_PHASE4, days):
+        _delete_phase4(conn, [name], day)
+    which = ", ".join(f"{d.isoformat()} {n}" for n, d in zip(PARTIAL_PHASE4, days))
+    return Defect("partial_phase4", f"one Phase 4 processor failed ({which})", days,
+                  {"precompute.completeness": days}, {d: (n,) for n, d in zip(PARTIAL_PHASE4, days)})
+
+
+def early_season_rows(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """An old processor version without the bootstrap guard: composite factors on a bootstrap date, and team
+    defense placeholders not flagged early_season on another."""
+    first = picker.pick(1, truth.dates(plan.seasons[0], processable=False))[0]
+    second = picker.pick(1, truth.dates(plan.seasons[-1], processable=False))[0]
+    opener = truth.openers[season_year_of(first)]
+    start = history_start(first, opener)
+    rows = composite_factors(team_days(conn, first, first, start), player_days(conn, first, first, start), True,
+                             f"{first + dt.timedelta(days=1)}T09:30:00+00:00")
+    insert_rows(conn, OUTPUT_TABLES["PlayerCompositeFactorsProcessor"], rows)
+    conn.execute("UPDATE nba_precompute.team_defense_zone_analysis SET early_season_flag = 0 "
+                 "WHERE analysis_date = ?", (second.isoformat(),))
+    return Defect("early_season_rows", f"{len(rows)} player_composite_factors rows on bootstrap date "
+                  f"{first}; team defense rows of bootstrap date {second} not flagged early_season",
+                  [first, second], {"precompute.early_season": sorted([first, second])})
+
+
+def precompute_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=4))
+    conn.execute("INSERT INTO nba_precompute.player_composite_factors SELECT * FROM "
+                 "nba_precompute.player_composite_factors WHERE game_date = ? ORDER BY player_lookup LIMIT 12",
+                 (day.isoformat(),))
+    return Defect("precompute_duplicates", "12 player_composite_factors rows written twice", [day],
+                  {"precompute.duplicate_keys": [day]})
+
+
+def playoffs_without_predictions(conn: sqlite3.Connection, truth: Truth, plan: Plan,
+                                 playoffs: list[dt.date]) -> Defect:
+    conn.executemany("DELETE FROM nba_predictions.player_prop_predictions WHERE game_date = ?",
+                     [(d.isoformat(),) for d in playoffs])
+    games = sum(truth.expected(d) for d in playoffs)
+    return Defect("playoffs_without_predictions", f"the {plan.playoff_season + 1} playoffs ({games} games) "
+                  "were never predicted (so never graded)", playoffs, {"predictions.completeness": playoffs})
+
+
+def prediction_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """A coordinator re-run that did not deactivate the first batch: two active rows per key for one game."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons))
+    game = picker.rng.choice(sorted(truth.games_on[day], key=lambda g: g.nba_id))
+    conn.execute("""
+        INSERT INTO nba_predictions.player_prop_predictions
+        SELECT prediction_id || '-rerun', player_lookup, game_id, game_date, system_id, predicted_points + 0.5,
+               is_active, substr(created_at, 1, 11) || '17:30:00+00:00'
+        FROM nba_predictions.player_prop_predictions
+        WHERE game_date = ? AND game_id = ? AND is_active = 1""", (day.isoformat(), game.system_id))
+    return Defect("prediction_duplicates", f"{game.system_id} predicted twice with both batches active", [day],
+                  {"predictions.duplicate_keys": [day]})
+
+
+def missing_grading(conn: sqlite3.Connection, truth: Truth, plan: Plan, january: list[dt.date],
+                    rng: random.Random) -> Defect:
+    """A month graded with one row: everything of January except one grade is gone."""
+    keep_day = rng.choice([d for d in january if truth.expected(d) >= 2])
+    first, last = dt.date(plan.gap_season + 1, 1, 1), dt.date(plan.gap_season + 1, 1, 31)
+    keep = conn.execute("SELECT MIN(rowid) FROM nba_predictions.prediction_accuracy WHERE game_date = ?",
+                        (keep_day.isoformat(),)).fetchone()[0]
+    conn.execute("DELETE FROM nba_predictions.prediction_accuracy WHERE game_date BETWEEN ? AND ? AND rowid <> ?",
+                 (first.isoformat(), last.isoformat(), keep))
+    return Defect("missing_grading", f"January {plan.gap_season + 1} graded with a single row (on {keep_day})",
+                  january, {"grading.completeness": january})
+
+
+def grading_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    (day,) = picker.pick(1, _regular(truth, plan.seasons))
+    conn.execute("INSERT INTO nba_predictions.prediction_accuracy SELECT * FROM nba_predictions.prediction_accuracy "
+                 "WHERE game_date = ? ORDER BY game_id, player_lookup, system_id LIMIT 6", (day.isoformat(),))
+    return Defect("grading_duplicates", "two grading runs overlapped: 6 grades written twice", [day],
+                  {"grading.duplicate_keys": [day]})
+
+
+FALSE_ZERO_PROCESSORS = (
+    ("PlayerGameSummaryProcessor", "processable"), ("PlayerGameSummaryProcessor", "processable"),
+    ("PlayerGameSummaryProcessor", "processable"), ("PlayerGameSummaryProcessor", "processable"),
+    ("TeamDefenseZoneAnalysisProcessor", "bootstrap"), ("TeamDefenseZoneAnalysisProcessor", "processable"),
+    ("PlayerShotZoneAnalysisProcessor", "processable"), ("PlayerDailyCacheProcessor", "processable"),
+    ("PlayerCompositeFactorsProcessor", "processable"), ("MLFeatureStoreProcessor", "processable"),
+)
+
+
+def false_zero_runs(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """Runs that wrote rows but recorded records_processed = 0 (the save override that forgot its count)."""
+    pairs = []
+    for name, where in FALSE_ZERO_PROCESSORS:
+        candidates = truth.dates(picker.rng.choice(plan.seasons), processable=(where == "processable"))
+        pairs += [(name, d) for d in picker.pick(1, candidates)]
+    conn.executemany("UPDATE nba_reference.processor_run_history SET records_processed = 0 "
+                     "WHERE processor_name = ? AND data_date = ? AND status = 'success'",
+                     [(name, d.isoformat()) for name, d in pairs])
+    days = sorted(d for _, d in pairs)
+    return Defect("false_zero_runs", f"{len(pairs)} successful runs that wrote rows recorded 0 records", days,
+                  {"reference.false_zero_runs": days}, {d: (n,) for n, d in pairs})
+
+
+def analytics_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """A MERGE that fell back to DELETE+INSERT and inserted twice: 19 duplicated rows one day, 74 another."""
+    days = picker.pick(len(ANALYTICS_DUPLICATES), _regular(truth, plan.seasons, min_games=4))
+    for count, day in zip(ANALYTICS_DUPLICATES, days):
+        # Played rows with minutes: the copies must not move the day's NULL-minutes rate.
+        conn.execute("INSERT INTO nba_analytics.player_game_summary SELECT * FROM "
+                     "nba_analytics.player_game_summary WHERE game_date = ? AND is_dnp = 0 "
+                     "AND minutes_played IS NOT NULL ORDER BY game_id, player_lookup LIMIT ?",
+                     (day.isoformat(), count))
+    counts = " and ".join(map(str, ANALYTICS_DUPLICATES))
+    return Defect("analytics_duplicates", f"MERGE fell back to DELETE+INSERT: {counts} duplicated "
+                  "(game_id, player_lookup) rows", days, {"analytics.duplicate_keys": days})
