@@ -33,11 +33,3 @@ def write_text_atomic(path: Path, text: str) -> Path:
 def write_json_atomic(path: Path, doc: Any) -> Path:
     return write_text_atomic(path, json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n")
 
-
-def read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{what} {path} does not exist") from None
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{what} {path} is not readable JSON ({exc})") from None

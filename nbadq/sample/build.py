@@ -26,13 +26,13 @@ from nbadq.sample.predictions import season_predictions
 from nbadq.sample.processors.phase3 import merge_player_game_summary
 from nbadq.sample.processors.phase4 import season_output_rows
 from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES
-from nbadq.sample.processors.writes import RUN_HISTORY, insert_rows, merge_rows, run_history_rows
+from nbadq.sample.processors.writes import RUN_HISTORY, merge_rows, run_history_rows
 from nbadq.sample.rosters import build_rosters
 from nbadq.sample.run_history import sample_run_history
 from nbadq.sample.schedule import build_season, schedule_rows
 from nbadq.sample.truth import Truth
 from nbadq.schema import PLATFORM_DATASETS, TABLES, table
-from nbadq.warehouse.local import create_dataset_files, open_connection
+from nbadq.warehouse.local import create_dataset_files, insert_rows, open_connection
 
 SCHEDULE = table("nba_raw.nbac_schedule")
 GAMEBOOK = table("nba_raw.nbac_gamebook_player_stats")

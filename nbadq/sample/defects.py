@@ -18,7 +18,7 @@ from nbadq.sample.defect_plan import DatePicker, Defect, Plan
 from nbadq.sample.processors.phase4 import history_start
 from nbadq.sample.processors.phase4_metrics import player_days, team_days
 from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES, composite_factors
-from nbadq.sample.processors.writes import insert_rows
+from nbadq.warehouse.local import insert_rows
 from nbadq.sample.truth import Truth
 
 PARTIAL_PHASE4 = ("TeamDefenseZoneAnalysisProcessor", "PlayerDailyCacheProcessor", "MLFeatureStoreProcessor")

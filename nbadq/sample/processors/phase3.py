@@ -14,7 +14,8 @@ from typing import Any, Sequence
 
 from nbadq.calendar import GAME_TYPES_COUNTED
 from nbadq.sample.processors.schedule_view import DEDUPED_SCHEDULE
-from nbadq.sample.processors.writes import iso_timestamp, record_run, utc_now, write_transaction
+from nbadq.sample.processors.writes import iso_timestamp, record_run, utc_now
+from nbadq.warehouse.local import transaction
 from nbadq.schema import table
 
 PHASE3_PROCESSORS: tuple[str, ...] = (
@@ -98,7 +99,7 @@ def run_phase3(conn: sqlite3.Connection, start: dt.date, end: dt.date, processor
 
 
 def _run_player_game_summary(conn: sqlite3.Connection, start: dt.date, end: dt.date, now: dt.datetime) -> None:
-    with write_transaction(conn):
+    with transaction(conn):
         written = merge_player_game_summary(conn, start, end, iso_timestamp(now))
         for day, count in sorted(written.items()):
             record_run(conn, SIMULATED, dt.date.fromisoformat(day), "phase3", "success", count,

@@ -17,8 +17,8 @@ from nbadq.calendar import BOOTSTRAP_DAYS
 from nbadq.sample.processors.phase4_metrics import PlayerDay, TeamDay, player_days, team_days
 from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES, SKIPPED_IN_BOOTSTRAP, output_rows
 from nbadq.sample.processors.schedule_view import counted_games_on, opener_for
-from nbadq.sample.processors.writes import (iso_timestamp, merge_rows, record_run, utc_now,
-                                            write_transaction)
+from nbadq.sample.processors.writes import iso_timestamp, merge_rows, record_run, utc_now
+from nbadq.warehouse.local import transaction
 from nbadq.schema import PHASE4_PROCESSORS
 
 
@@ -66,7 +66,7 @@ def run_phase4(conn: sqlite3.Connection, day: dt.date, processors: Sequence[str]
         start = history_start(day, opener)
         players, teams = player_days(conn, day, day, start), team_days(conn, day, day, start)
     results = []
-    with write_transaction(conn):
+    with transaction(conn):
         for name in wanted:
             results.append(_run_one(conn, name, day, games, bootstrap, players, teams, now))
     return results

@@ -1,16 +1,14 @@
-"""How simulated processors write: MERGE on the key, run-history rows, timestamps, transactions."""
+"""How simulated processors write: MERGE on the key, run-history rows, timestamps."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
 import uuid
-from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
-
-from operator import itemgetter
+from typing import Any, Sequence
 
 from nbadq.schema import Table, table
+from nbadq.warehouse.local import insert_rows
 
 RUN_HISTORY = table("nba_reference.processor_run_history")
 
@@ -24,32 +22,6 @@ def iso_timestamp(moment: dt.datetime) -> str:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-
-
-@contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE unless the caller already holds a transaction (the sample builder batches its writes)."""
-    if conn.in_transaction:
-        yield conn
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def insert_rows(conn: sqlite3.Connection, target: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert dict rows holding every column of `target` (extra keys are ignored). Bulk loads of the sample
-    builder go through here: itemgetter builds the tuples in C, several times faster than a generator."""
-    if not rows:
-        return 0
-    cols = target.column_names
-    sql = f"INSERT INTO {target.qualified} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    conn.executemany(sql, map(itemgetter(*cols), rows))
-    return len(rows)
 
 
 def merge_rows(conn: sqlite3.Connection, target: Table, rows: Sequence[dict[str, Any]], fresh: bool = False) -> int:
