@@ -16,6 +16,7 @@ import ast
 import re
 from bisect import bisect_right
 
+from audits.dotted import dotted
 from audits.summaries import ClassSummary, FileSummary, ImportedName
 
 # Comments, then strings, triple-quoted before single-quoted. A prefix (r, b, f, ...) needs no matching: it does
@@ -49,7 +50,7 @@ def outline(path: str, text: str) -> FileSummary | None:
         if not isinstance(node, ast.ClassDef):
             return None
         line = text.count("\n", 0, match.start()) + 1
-        bases = tuple(_dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases)
+        bases = tuple(dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases)
         classes.append(ClassSummary(node.name, node.name, line, 1, bases, {}))
     if not classes:
         return FileSummary(path, parsed=True, outline=True)
@@ -92,14 +93,3 @@ def _parse_one(source: str) -> ast.stmt | None:
     except (SyntaxError, ValueError):
         return None
     return body[0] if len(body) == 1 else None
-
-
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))

@@ -23,6 +23,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from audits.dotted import dotted
+
 # Calls that write data somewhere; an exit after one is the "success" path.
 _WRITE_CALL = re.compile(
     r"(?:^|_)(?:insert|inserts|write|writes|upsert|merge|save|persist|upload|flush|commit|executemany|publish)(?:_|$)"
@@ -156,10 +158,10 @@ class EffectReader:
         if isinstance(receiver, ast.Name) and receiver.id == self.self_name:
             ops.append(("call", ("self", name)))
         elif isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
-            explicit = _dotted(receiver.args[0]) if receiver.args else None
+            explicit = dotted(receiver.args[0]) if receiver.args else None
             ops.append(("call", ("super", explicit, name)))
         elif node.args and self._is_self(node.args[0]):
-            owner = _dotted(receiver)
+            owner = dotted(receiver)
             if owner is not None and owner.split(".", 1)[0] != self.self_name:
                 ops.append(("call", ("cls", owner, name)))
         if _WRITE_CALL.search(name):
@@ -231,14 +233,3 @@ def _literal_keys(node: ast.AST) -> list[str]:
         keys = [kw.arg for kw in node.keywords if kw.arg is not None]
         return keys + (_literal_keys(node.args[0]) if node.args else [])
     return []
-
-
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))

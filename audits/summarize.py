@@ -11,6 +11,7 @@ import ast
 import re
 
 from audits import catching, condition
+from audits.dotted import dotted
 from audits.condition import TRUE
 from audits.flow import MethodFlow, local_functions
 from audits.outline import outline
@@ -158,7 +159,7 @@ class _FileReader:
         for item in node.body:  # a later definition of the same name replaces an earlier one, as at run time
             if isinstance(item, _FUNCTIONS):
                 methods[item.name] = self._method(item, catcher)
-        bases = tuple(_dotted(_strip(b)) for b in node.bases)
+        bases = tuple(dotted(_strip(b)) for b in node.bases)
         return ClassSummary(qualname, node.name, node.lineno, node.col_offset + 1, bases, methods)
 
     def _method(self, fn, catcher: catching.Catcher) -> MethodSummary:
@@ -265,14 +266,3 @@ def _returns(exits) -> condition.Cond:
 def _strip(node: ast.expr) -> ast.expr:
     """`Base[T]` -> `Base`: a subscripted generic base is still that class."""
     return node.value if isinstance(node, ast.Subscript) else node
-
-
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
