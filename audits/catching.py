@@ -9,29 +9,14 @@ application exceptions do.
 from __future__ import annotations
 
 import ast
+import builtins
 
 YES, NO, MAYBE = "yes", "no", "maybe"
 
-_BUILTIN_PARENT = {
-    "Exception": "BaseException", "SystemExit": "BaseException", "KeyboardInterrupt": "BaseException",
-    "GeneratorExit": "BaseException", "BaseExceptionGroup": "BaseException", "ExceptionGroup": "Exception",
-    "ArithmeticError": "Exception", "ZeroDivisionError": "ArithmeticError", "OverflowError": "ArithmeticError",
-    "FloatingPointError": "ArithmeticError", "AssertionError": "Exception", "AttributeError": "Exception",
-    "BufferError": "Exception", "EOFError": "Exception", "ImportError": "Exception",
-    "ModuleNotFoundError": "ImportError", "LookupError": "Exception", "IndexError": "LookupError",
-    "KeyError": "LookupError", "MemoryError": "Exception", "NameError": "Exception",
-    "UnboundLocalError": "NameError", "OSError": "Exception", "IOError": "Exception", "EnvironmentError": "Exception",
-    "BlockingIOError": "OSError", "ChildProcessError": "OSError", "ConnectionError": "OSError",
-    "BrokenPipeError": "ConnectionError", "ConnectionAbortedError": "ConnectionError",
-    "ConnectionRefusedError": "ConnectionError", "ConnectionResetError": "ConnectionError",
-    "FileExistsError": "OSError", "FileNotFoundError": "OSError", "InterruptedError": "OSError",
-    "IsADirectoryError": "OSError", "NotADirectoryError": "OSError", "PermissionError": "OSError",
-    "ProcessLookupError": "OSError", "TimeoutError": "OSError", "ReferenceError": "Exception",
-    "RuntimeError": "Exception", "NotImplementedError": "RuntimeError", "RecursionError": "RuntimeError",
-    "StopIteration": "Exception", "StopAsyncIteration": "Exception", "SyntaxError": "Exception",
-    "SystemError": "Exception", "TypeError": "Exception", "ValueError": "Exception", "UnicodeError": "ValueError",
-    "UnicodeDecodeError": "UnicodeError", "UnicodeEncodeError": "UnicodeError", "Warning": "Exception",
-}
+# The built-in hierarchy, read from the running interpreter: class name -> its bases' names
+# (ExceptionGroup has two: BaseExceptionGroup and Exception).
+_BUILTIN_BASES = {name: tuple(b.__name__ for b in cls.__bases__) for name, cls in vars(builtins).items()
+                  if isinstance(cls, type) and issubclass(cls, BaseException) and cls is not BaseException}
 _ALIASES = {"IOError": "OSError", "EnvironmentError": "OSError"}
 
 
@@ -104,8 +89,8 @@ class Catcher:
             seen.add(current)
             if current in self.local_bases:
                 todo.extend(self.local_bases[current] or ("Exception",))
-            elif current in _BUILTIN_PARENT:
-                todo.append(_BUILTIN_PARENT[current])
+            elif current in _BUILTIN_BASES:
+                todo.extend(_BUILTIN_BASES[current])
             elif current != "BaseException":
                 complete = False
         return seen, complete

@@ -236,3 +236,15 @@ def test_an_outlined_base_of_an_audited_class_is_parsed_for_its_helpers(audit, t
     doc = audit(".", "--format", "json", cwd=tmp_path).json()
     assert unset(doc) == {"Leaf.save_data": [], "Mid.save_data": []}
     assert doc["summary"]["files_parsed"] == 3
+
+
+def test_builtin_exception_hierarchy_comes_from_the_interpreter():
+    from audits.catching import MAYBE, NO, YES, Catcher
+
+    catcher = Catcher({"AppError": ("ValueError",)})
+    assert catcher.catches(("Exception",), ("ExceptionGroup",)) == YES  # two bases: BaseExceptionGroup, Exception
+    assert catcher.catches(("OSError",), ("ConnectionResetError",)) == YES
+    assert catcher.catches(("ValueError",), ("KeyError",)) == NO
+    assert catcher.catches(("Exception",), ("KeyboardInterrupt",)) == NO
+    assert catcher.catches(("ValueError",), ("AppError",)) == YES
+    assert catcher.catches(("KeyError",), ("SomeUnseenError",)) == MAYBE
