@@ -52,3 +52,26 @@ def _no_ambient_warehouse(monkeypatch):
     """Tests name their warehouse; a developer's NBADQ_WAREHOUSE must not leak in."""
     monkeypatch.delenv("NBADQ_WAREHOUSE", raising=False)
     monkeypatch.delenv("NBADQ_MAXIMUM_BYTES_BILLED", raising=False)
+
+
+def _closed_loopback_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_CLOSED = f"127.0.0.1:{_closed_loopback_port()}"
+# Set at import too, so subprocesses started by any test inherit it: google-auth must never look for a
+# metadata server beyond this machine.
+os.environ.update({"GCE_METADATA_HOST": _CLOSED, "GCE_METADATA_IP": _CLOSED, "NO_GCE_CHECK": "True"})
+
+
+@pytest.fixture(autouse=True)
+def _no_metadata_server(monkeypatch):
+    """google-auth's metadata probes go to a closed loopback port, and its GCE check is off."""
+    monkeypatch.setenv("GCE_METADATA_HOST", _CLOSED)
+    monkeypatch.setenv("GCE_METADATA_IP", _CLOSED)
+    monkeypatch.setenv("NO_GCE_CHECK", "True")

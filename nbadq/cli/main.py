@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 
 from nbadq.errors import UsageError
 from nbadq.exitcodes import ExitCode
@@ -33,32 +35,64 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(ExitCode.USAGE)
 
 
+ENV_DEBUG = "NBADQ_DEBUG"
+DEBUG_FLAG = "--debug"
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = _Parser(prog="nbadq", description="Data quality for the NBA player-props platform.")
+    parser.add_argument(DEBUG_FLAG, action="store_true",
+                        help=f"show the full traceback of an unexpected error (also {ENV_DEBUG}=1); "
+                             "accepted anywhere on the command line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers = {name: sub.add_parser(name, help=help_, description=help_) for name, (_, help_) in COMMANDS.items()}
     return parser, subparsers
 
 
+def _debugging(argv: list[str]) -> bool:
+    return DEBUG_FLAG in argv or os.environ.get(ENV_DEBUG, "").strip().lower() in ("1", "true", "yes")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    debug = _debugging(argv)
+    argv = [a for a in argv if a != DEBUG_FLAG]
     parser, subparsers = build_parser()
     name = next((a for a in argv if not a.startswith("-")), None)
-    if name in COMMANDS:
-        module = importlib.import_module(COMMANDS[name][0])
-        module.add_arguments(subparsers[name])
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return ExitCode.USAGE
     try:
+        if name in COMMANDS:
+            module = importlib.import_module(COMMANDS[name][0])
+            module.add_arguments(subparsers[name])
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return ExitCode.USAGE
         return int(module.run(args))
     except UsageError as exc:
-        sys.stderr.write(f"nbadq {args.command}: error: {exc}\n")
-        return ExitCode.USAGE
+        return _fail(name, f"error: {exc}", debug)
     except KeyboardInterrupt:
-        sys.stderr.write(f"nbadq {args.command}: interrupted\n")
+        sys.stderr.write(f"nbadq {name}: interrupted\n")
         return ExitCode.INTERRUPTED
+    except RecursionError:
+        return _fail(name, "error: input nested too deeply to read", debug)
+    except Exception as exc:  # anything not anticipated: one line and exit 2, never exit 1 (which means "found")
+        return _fail(name, f"unexpected error: {_one_line(exc)} (rerun with --debug for the traceback)", debug)
+
+
+def _one_line(exc: BaseException) -> str:
+    from nbadq.redact import redact
+
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return redact(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)[:300]
+
+
+def _fail(name: str | None, message: str, debug: bool) -> int:
+    from nbadq.redact import redact
+
+    if debug:
+        traceback.print_exc(file=sys.stderr)
+    sys.stderr.write(redact(f"nbadq {name or ''}: {message}".replace("\n", " ")) + "\n")
+    return ExitCode.USAGE
 
 
 if __name__ == "__main__":
