@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import Iterable
 
-from audits.summaries import ClassSummary, FileSummary
+from nbadq.audits.summaries import ClassSummary, FileSummary
 
 ClassId = tuple[str, str]  # (reported path, qualname)
 _MODULE_SUFFIXES = 8  # how many trailing path components a module name may be matched on

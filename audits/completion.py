@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audits.classes import ClassIndex
-from audits.discovery import Ignore, display_path, ignored_file
-from audits.parallel import summarize_all
-from audits.summarize import FULL, OUTLINE, Job
+from nbadq.audits.classes import ClassIndex
+from nbadq.audits.discovery import Ignore, display_path, ignored_file
+from nbadq.audits.parallel import summarize_all
+from nbadq.audits.summarize import FULL, OUTLINE, Job
 
 _SMALL_RUN = 200  # below this many files a run is a hook passing a few files, not a whole tree
 

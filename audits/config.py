@@ -73,17 +73,31 @@ def load_config(config_file: str | None, paths: list[str]) -> AuditConfig:
         return _build(section if section is not None else table, path)
     for directory in _search_dirs(paths):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if _is_file(candidate):
             section = _read(candidate).get("tool", {}).get("nbadq", {}).get("audit")
             if section is not None:
                 return _build(section, candidate)
     return AuditConfig()
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False  # in a folder that cannot be searched: the audit reports that folder as unreadable
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def _search_dirs(paths: list[str]) -> list[Path]:
     """The common directory of the audited paths and its parents, nearest first (like ruff and black)."""
     resolved = [Path(p).resolve() for p in paths] or [Path.cwd()]
-    dirs = [p if p.is_dir() else p.parent for p in resolved]
+    dirs = [p if _is_dir(p) else p.parent for p in resolved]
     common = dirs[0]
     for d in dirs[1:]:
         while common != d and common not in d.parents:

@@ -10,10 +10,13 @@ run over the whole tree.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from nbadq.audits.summaries import ParseError
 from nbadq.errors import UsageError
 
 # Folders never worth auditing: VCS metadata, caches, build output of tools. Virtualenvs are recognised by their
@@ -42,20 +45,45 @@ class Ignore:
         return any(fnmatchcase(rel, p) or fnmatchcase(rel, p + "/*") for p in self.paths)
 
 
-def discover(paths: list[str], ignore: Ignore) -> list[Path]:
-    """Sorted, de-duplicated `.py` files. A path that does not exist is a usage error."""
+def check_paths(paths: list[str]) -> None:
+    """A path that does not exist, or a symlink loop, is a usage error (before any config is read). One that
+    exists but cannot be read is not: discovery reports it as unreadable."""
+    for raw in paths:
+        try:
+            os.stat(raw)
+        except FileNotFoundError:
+            raise UsageError(f"{raw}: no such file or directory") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise UsageError(f"{raw}: a symlink loop; give a real file or folder") from None
+            if exc.errno != errno.EACCES:
+                raise UsageError(f"{raw}: cannot use it ({exc.strerror or exc})") from None
+
+
+def discover(paths: list[str], ignore: Ignore, unreadable: list[ParseError] | None = None) -> list[Path]:
+    """Sorted, de-duplicated `.py` files. A path that does not exist is a usage error; a folder that cannot be
+    listed is appended to `unreadable` (never skipped silently: the run then did not audit everything)."""
+    check_paths(paths)
+    unreadable = [] if unreadable is None else unreadable
     found: dict[Path, None] = {}
     for raw in paths or ["."]:
         path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"{raw}: no such file or directory")
-        if path.is_file():
+        try:
+            is_file = stat.S_ISREG(path.stat().st_mode)
+        except OSError as exc:  # a folder above it cannot be searched
+            unreadable.append(_unreadable(path, exc))
+            continue
+        if is_file:
             if path.suffix == ".py" and not ignored_file(path, ignore):
                 found[path] = None
             continue
-        for file in _walk(path, ignore):
+        for file in _walk(path, ignore, unreadable):
             found[file] = None
     return sorted(found, key=lambda p: p.as_posix())
+
+
+def _unreadable(path: Path, exc: OSError) -> ParseError:
+    return ParseError(display_path(path), 1, 1, exc.strerror or str(exc), unreadable=True)
 
 
 def ignored_file(path: Path, ignore: Ignore) -> bool:
@@ -71,14 +99,15 @@ def ignored_file(path: Path, ignore: Ignore) -> bool:
     return False
 
 
-def _walk(top: Path, ignore: Ignore):
+def _walk(top: Path, ignore: Ignore, unreadable: list[ParseError]):
     """os.scandir rather than Path.rglob: it is several times faster on trees of thousands of files."""
     stack = [top]
     while stack:
         directory = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            unreadable.append(_unreadable(directory, exc))
             continue
         for entry in entries:
             path = directory / entry.name
@@ -91,7 +120,10 @@ def _walk(top: Path, ignore: Ignore):
 
 
 def _is_virtualenv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+    try:
+        return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+    except OSError:
+        return False  # a folder that cannot be searched: listing it fails next, and is reported
 
 
 def display_path(path) -> str:

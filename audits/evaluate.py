@@ -14,9 +14,9 @@ Recursion is cut by assuming "not set" for a method already being decided (the c
 
 from __future__ import annotations
 
-from audits import condition
-from audits.classes import ClassId, ClassIndex
-from audits.condition import Cond
+from nbadq.audits import condition
+from nbadq.audits.classes import ClassId, ClassIndex
+from nbadq.audits.condition import Cond
 
 
 class Evaluator:

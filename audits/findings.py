@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audits.summaries import ParseError, Suppression
+from nbadq.audits.summaries import ParseError, Suppression
 
 RULE_ID = "NBQ001"
 RULE_NAME = "rows-stat"
@@ -96,6 +96,11 @@ class AuditReport:
     @property
     def suppressed(self) -> list[AuditedMethod]:
         return [m for m in self.methods if m.suppressed]
+
+    @property
+    def unreadable(self) -> list[ParseError]:
+        """Files and folders that could not be read at all (listed among the errors)."""
+        return [e for e in self.errors if e.unreadable]
 
     @property
     def exit_code(self) -> int:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from audits import catching, condition, situations
-from audits.condition import FALSE, TRUE, Cond
-from audits.setters import NONE, EffectReader, Effects
+from nbadq.audits import catching, condition, situations
+from nbadq.audits.condition import FALSE, TRUE, Cond
+from nbadq.audits.setters import NONE, EffectReader, Effects
 
 _MAX_LOOP_ROUNDS = 16
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)

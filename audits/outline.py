@@ -16,8 +16,8 @@ import ast
 import re
 from bisect import bisect_right
 
-from audits.dotted import dotted
-from audits.summaries import ClassSummary, FileSummary, ImportedName
+from nbadq.audits.dotted import dotted
+from nbadq.audits.summaries import ClassSummary, FileSummary, ImportedName
 
 # Comments, then strings, triple-quoted before single-quoted. A prefix (r, b, f, ...) needs no matching: it does
 # not change where a string ends, since escapes skip the next character in raw strings too.

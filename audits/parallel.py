@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-from audits.summaries import FileSummary
-from audits.summarize import AUTO, Job, summarize
+from nbadq.audits.summaries import FileSummary
+from nbadq.audits.summarize import AUTO, Job, summarize
 
 _MIN_FILES_FOR_POOL = 200
 _job: Job | None = None

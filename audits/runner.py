@@ -5,17 +5,17 @@ from __future__ import annotations
 import gc
 import os
 
-from audits import situations
-from audits.classes import ClassId, ClassIndex
-from audits.config import AuditConfig
-from audits.completion import FollowedImports, add_summaries, complete
-from audits.discovery import Ignore, discover, display_path
-from audits.evaluate import Evaluator
-from audits.findings import AuditedMethod, AuditReport, Inheritor, UnsetExit
-from audits.parallel import summarize_all
-from audits.summarize import Job, method_flow
-from audits.summaries import ClassSummary, FileSummary, ParseError
-from audits.timing import Phases
+from nbadq.audits import situations
+from nbadq.audits.classes import ClassId, ClassIndex
+from nbadq.audits.config import AuditConfig
+from nbadq.audits.completion import FollowedImports, add_summaries, complete
+from nbadq.audits.discovery import Ignore, discover, display_path
+from nbadq.audits.evaluate import Evaluator
+from nbadq.audits.findings import AuditedMethod, AuditReport, Inheritor, UnsetExit
+from nbadq.audits.parallel import summarize_all
+from nbadq.audits.summarize import Job, method_flow
+from nbadq.audits.summaries import ClassSummary, FileSummary, ParseError
+from nbadq.audits.timing import Phases
 
 
 def run_audit(paths: list[str], config: AuditConfig, jobs: int | None = None) -> AuditReport:
@@ -33,11 +33,12 @@ def run_audit(paths: list[str], config: AuditConfig, jobs: int | None = None) ->
 def _run(paths: list[str], config: AuditConfig, jobs: int | None) -> AuditReport:
     phases = Phases()
     ignore = Ignore(config.ignore, config.root)
-    files = [display_path(p) for p in discover(paths, ignore)]
+    unreadable: list[ParseError] = []  # folders that could not be listed; unreadable files join them below
+    files = [display_path(p) for p in discover(paths, ignore, unreadable)]
     phases.mark("discover")
     job = Job({m: config.keys_for(m) for m in config.methods}, config.keys)
     index = ClassIndex(config.bases, config.methods)
-    errors: list[ParseError] = []
+    errors: list[ParseError] = list(unreadable)
     unparsed: dict[str, FileSummary] = {}
     summaries = summarize_all(files, job, jobs=jobs)
     phases.mark("summarize")
@@ -60,10 +61,10 @@ def _run(paths: list[str], config: AuditConfig, jobs: int | None) -> AuditReport
             for key in config.keys_for(method):
                 methods.append(_audit_method(evaluator, cid, cls, method, key))
     parsed = sum(1 for path, f in index.files.items() if f.parsed and not f.outline and path in targets)
-    errors = [e for e in errors if e.path in targets]
+    errors = [e for e in errors if e.path in targets or e in unreadable]
     phases.mark("evaluate")
     return AuditReport(files_scanned=len(files), files_parsed=parsed, methods=tuple(methods),
-                       inheriting=tuple(inheriting), errors=tuple(sorted(errors, key=lambda e: (e.path, e.line))))
+                       inheriting=tuple(inheriting), errors=tuple(sorted(set(errors), key=lambda e: (e.path, e.line))))
 
 
 def _audit_method(evaluator: Evaluator, cid: ClassId, cls: ClassSummary, method: str, key: str) -> AuditedMethod:

@@ -23,7 +23,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from audits.dotted import dotted
+from nbadq.audits.dotted import dotted
 
 # Calls that write data somewhere; an exit after one is the "success" path.
 _WRITE_CALL = re.compile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from audits.condition import Cond
+from nbadq.audits.condition import Cond
 
 
 class ExitSummary(NamedTuple):
@@ -64,6 +64,14 @@ class ParseError(NamedTuple):
     line: int
     column: int
     message: str
+    # Not read at all (permissions, a vanished file): the audit could not complete, exit 2 unless the run was told
+    # to list such items and go on (--skip-unreadable). A file that reads but does not parse is a finding (exit 1).
+    unreadable: bool = False
+
+    @property
+    def why_not_audited(self) -> str:
+        what = "cannot read it" if self.unreadable else "cannot parse this file"
+        return f"{what}, so it was not audited: {self.message}"
 
 
 class FileSummary(NamedTuple):

@@ -10,14 +10,14 @@ from __future__ import annotations
 import ast
 import re
 
-from audits import catching, condition
-from audits.dotted import dotted
-from audits.condition import TRUE
-from audits.flow import MethodFlow, local_functions
-from audits.outline import outline
-from audits.setters import EffectReader
-from audits.suppression import find_suppression
-from audits.summaries import (ClassSummary, ExitSummary, FileSummary, ImportedName, KeyFlow, MethodSummary,
+from nbadq.audits import catching, condition
+from nbadq.audits.dotted import dotted
+from nbadq.audits.condition import TRUE
+from nbadq.audits.flow import MethodFlow, local_functions
+from nbadq.audits.outline import outline
+from nbadq.audits.setters import EffectReader
+from nbadq.audits.suppression import find_suppression
+from nbadq.audits.summaries import (ClassSummary, ExitSummary, FileSummary, ImportedName, KeyFlow, MethodSummary,
                               ParseError)
 
 _CLASS_HEADER = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*(?:\(((?:[^()]|\([^()]*\))*)\))?", re.MULTILINE)
@@ -46,7 +46,7 @@ def summarize(path: str, job: Job, mode: str = AUTO) -> FileSummary:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return FileSummary(path, parsed=False, error=ParseError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+        return FileSummary(path, parsed=False, error=ParseError(path, 1, 1, exc.strerror or str(exc), unreadable=True))
     if mode == AUTO and not any(needle in data for needle in job.needles):
         return FileSummary(path, parsed=False, headers=_headers(data))
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from audits.summaries import Suppression
+from nbadq.audits.summaries import Suppression
 
 CODES = {"rows-stat", "nbq001"}
 _MARKER = re.compile(r"#\s*nbadq:\s*ignore\[([^\]]*)\](.*)$", re.IGNORECASE)

@@ -4,23 +4,24 @@ At most 4 attempts. Retried with backoff (backoff.py): connection errors, timeou
 honouring Retry-After. 401/403: the token is fetched again once and the request retried at once; a second
 rejection ends the call. Any other 4xx, and other 5xx, end the call at once: sending the same body again cannot
 help. Every attempt is reported to `on_send` before it goes out and to `on_attempt` as it ends (the ledger writes a
-line for each), and every
-message that leaves this module has passed through the token Redactor.
+line for each), and every message that leaves this module has passed through the Redactor (by value and by shape)
+before it was cut short. A stop (Ctrl-C, SIGTERM, the circuit breaker) during the wait before a retry ends the
+call with its last answer: no request goes out after the stop.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import requests
 import tenacity
 from requests.adapters import HTTPAdapter
 
-from backfill.backoff import Backoff, parse_retry_after
-from backfill.endpoints import Call
-from backfill.tokens import Redactor, TokenError, TokenSource
+from nbadq.backfill.backoff import Backoff, parse_retry_after
+from nbadq.backfill.endpoints import Call
+from nbadq.backfill.tokens import Redactor, TokenError, TokenSource
 
 MAX_ATTEMPTS = 4
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -46,16 +47,19 @@ class CallResult:
     attempts: int
     error: str | None  # why the call failed; None when the service answered 2xx
     payload: Any = None  # the last response's JSON body
+    reported: tuple[str, ...] = ()  # processor errors the service reported in a 2xx body, already redacted
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
-    def reported_errors(self) -> list[str]:
-        """Processors the service itself reported as failed ("error"/"exception" in `results`)."""
-        results = self.payload.get("results") if isinstance(self.payload, dict) else None
-        return [f"{r.get('processor', '?')}: {r.get('status')}" + (f" ({r['error']})" if r.get("error") else "")
-                for r in (results or []) if isinstance(r, dict) and r.get("status") not in ("success", None)]
+
+def reported_errors(payload: Any) -> list[str]:
+    """Processors the service itself reported as failed ("error"/"exception" in `results`). Not redacted: a
+    service may echo anything here, so the client passes each through the Redactor before it goes further."""
+    results = payload.get("results") if isinstance(payload, dict) else None
+    return [f"{r.get('processor', '?')}: {r.get('status')}" + (f" ({r['error']})" if r.get("error") else "")
+            for r in (results or []) if isinstance(r, dict) and r.get("status") not in ("success", None)]
 
 
 def make_session(pool_size: int) -> requests.Session:
@@ -81,12 +85,16 @@ class FillClient:
 
     def send(self, call: Call, base_url: str, tokens: TokenSource) -> CallResult:
         url = base_url + call.path
-        state = {"number": 0, "refreshed": False}
+        state: dict[str, Any] = {"number": 0, "refreshed": False, "last": None}
 
         def attempt() -> Attempt:
+            # The stop flag may have been set during the wait before this retry (a signal cuts the wait short):
+            # then the call ends with its last answer, and no new request goes out.
+            if state["last"] is not None and self._stopping():
+                return replace(state["last"], retry=False)
             state["number"] += 1
             self._on_send(call, state["number"])
-            result = self._attempt_once(call, url, tokens, state)
+            state["last"] = result = self._attempt_once(call, url, tokens, state)
             self._on_attempt(call, result)
             return result
 
@@ -100,7 +108,8 @@ class FillClient:
         last: Attempt = retrying(attempt)
         ok = last.http_status is not None and 200 <= last.http_status < 300
         return CallResult(http_status=last.http_status, attempts=last.number, payload=last.payload,
-                          error=None if ok else (last.error or f"HTTP {last.http_status}"))
+                          error=None if ok else (last.error or f"HTTP {last.http_status}"),
+                          reported=tuple(self._redact(e, 300) for e in reported_errors(last.payload)))
 
     def _wait(self, retry_state: tenacity.RetryCallState) -> float:
         last: Attempt = retry_state.outcome.result()
@@ -121,8 +130,8 @@ class FillClient:
             return Attempt(number, None, time.monotonic() - started, f"timed out after {call.timeout:g} s",
                            retry=True)
         except requests.RequestException as exc:
-            text = self._redact(f"{type(exc).__name__}: {exc}")
-            return Attempt(number, None, time.monotonic() - started, text[:300], retry=True)
+            text = self._redact(f"{type(exc).__name__}: {exc}", 300)
+            return Attempt(number, None, time.monotonic() - started, text, retry=True)
         return self._judge(number, response, time.monotonic() - started, tokens, token, state)
 
     def _judge(self, number: int, response: requests.Response, duration: float, tokens: TokenSource,
@@ -131,7 +140,7 @@ class FillClient:
         payload = _json_or_none(response)
         if 200 <= status < 300:
             return Attempt(number, status, duration, None, payload)
-        error = self._redact(f"HTTP {status}: {response.text.strip()[:200]}".rstrip(": "))
+        error = self._redact(f"HTTP {status}: {response.text.strip()}".rstrip(": "), 220)
         if status in AUTH_STATUSES:
             if state["refreshed"]:
                 return Attempt(number, status, duration, error + " (after a fresh token)", payload)

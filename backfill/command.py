@@ -1,14 +1,15 @@
 """A whole `nbadq fill` run: validate, plan, send, prove each date, validate again, report.
 
-Configuration problems (config file, unknown layer, a URL variable that is not set, a token that cannot be
-fetched) are found before the first request and end the run with exit 2, with nothing written. From the first
-request on, everything is written to the ledger as it happens.
+Configuration problems (config file, unknown layer, an output path that cannot be written, a URL variable that is
+not set, a token that cannot be fetched, a ledger another run holds or one written against another warehouse) are
+found before the first request and end the run with exit 2, with nothing written. From the first request on,
+everything is written to the ledger as it happens, and the exit code is 0 only when every failing date of every
+planned layer is proven in SQL after the run (backfill/summary.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -16,25 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
-from backfill.backoff import Backoff
-from backfill.circuit import CircuitBreaker
-from backfill.client import FillClient, make_session
-from backfill.config import Filler, load_fill_config
-from backfill.layers import FILL_LAYERS
-from backfill.ledger import Ledger, default_ledger_path, filled_dates, read_ledger, unsettled
-from backfill.outcomes import STATUSES, Outcome
-from backfill.plan import Plan, build_plan, calendar_of
-from backfill.plan_text import print_plan, print_requests
-from backfill.progress import Progress
-from backfill.reconcile import drop_passing, settle_killed_dates
-from backfill.runner import LayerTarget, Runner
-from backfill.stopping import INTERRUPTED, StopFlag, stop_on_signals
-from backfill.summary import exit_code, fill_document, print_summary
-from backfill.tokens import Redactor, TokenError, TokenSource, token_source
-from backfill.verify import Recheck, Verifier
+from nbadq.backfill.backoff import Backoff
+from nbadq.backfill.circuit import CircuitBreaker
+from nbadq.backfill.client import FillClient, make_session
+from nbadq.backfill.config import Filler, load_fill_config
+from nbadq.backfill.layers import FILL_LAYERS
+from nbadq.backfill.ledger import Ledger, default_ledger_path, filled_dates, read_ledger, recorded_warehouses, unsettled
+from nbadq.backfill.outcomes import STATUSES, Outcome
+from nbadq.backfill.plan import Plan, build_plan, calendar_of
+from nbadq.backfill.plan_text import print_plan, print_requests
+from nbadq.backfill.progress import Progress
+from nbadq.backfill.reconcile import drop_passing, settle_killed_dates
+from nbadq.backfill.runner import LayerTarget, Runner
+from nbadq.backfill.stopping import INTERRUPTED, Stopped, StopFlag, stop_now_on_signals, stop_on_signals
+from nbadq.backfill.summary import exit_code, fill_document, print_summary
+from nbadq.backfill.tokens import Redactor, TokenError, TokenSource, command_argv, token_source
+from nbadq.backfill.verify import Recheck, Verifier
 from nbadq.config import load_settings
 from nbadq.errors import UsageError
 from nbadq.exitcodes import ExitCode
+from nbadq.files import check_outputs, write_json_atomic
+from nbadq.warehouse.fingerprint import WarehouseIdentity, identify
 
 Outcomes = dict[str, dict[dt.date, Outcome]]
 
@@ -79,6 +82,8 @@ class _FillRun:
         self.config = load_fill_config(opts.config)
         _check_options(opts)
         self.resumed = read_ledger(opts.resume) if opts.resume else []
+        self.warehouse = identify(load_settings(opts.warehouse).warehouse)
+        _check_resumed_warehouse(opts.resume, self.resumed, self.warehouse)
         self.validate = hooks.validate or _run_checkpoint
         self.verifier = Verifier(opts.warehouse, hooks.recheck)
         self.redactor = Redactor()
@@ -105,10 +110,12 @@ class _FillRun:
             before = _load_validate_doc(opts.from_validate)
         else:
             before = self.validate(opts.warehouse, opts.checkpoint, opts.since, opts.until)
-        plan = build_plan(before, self.config.fillers, opts.layers or None, opts.since, opts.until,
-                          filled_dates(self.resumed))
-        if opts.from_validate:
-            plan = drop_passing(plan, self.verifier, calendar_of(before))
+        # A resumed ledger's `filled` records are not trusted blindly: a fresh validation has just re-proven every
+        # date in SQL, and a --from-validate plan is re-checked date by date; a recorded date failing now is sent.
+        plan = build_plan(before, self.config.fillers, opts.layers or None, opts.since, opts.until)
+        if opts.from_validate and plan.dates:
+            self.verifier.require_calendar()
+            plan = drop_passing(plan, self.verifier, calendar_of(before), filled_dates(self.resumed))
         self.timing["validate_before_s"] = round(time.monotonic() - clock, 3)
         return before, plan
 
@@ -119,16 +126,18 @@ class _FillRun:
         print_plan(plan, urls, workers, f"plan ({source}, {window}):", self.out)
         filled = filled_dates(self.resumed)
         if filled:
-            print(f"  (resume: {opts.resume} records {len(filled)} date(s) as filled; they are not sent again)",
-                  file=self.out)
+            again = sum((lp.layer, d) in filled for lp in plan.layers for d in lp.dates)
+            verdict = f"{again} of them fail now and are sent again" if again else "none of them fails now"
+            print(f"  (resume: {opts.resume} records {len(filled)} date(s) as filled; {verdict})", file=self.out)
         print(f"{plan.dates} date(s) to send in {len(plan.calls)} request(s)", file=self.out, flush=True)
 
     def _open_ledger(self, plan: Plan) -> Ledger:
         opts = self.opts
         ledger = Ledger(opts.ledger or opts.resume or default_ledger_path(self.config.ledger_dir))
         print(f"ledger: {ledger.path} (resume with: nbadq fill --resume {ledger.path})", file=self.out, flush=True)
-        ledger.write("run", checkpoint=opts.checkpoint, warehouse=load_settings(opts.warehouse).warehouse,
-                     since=_iso(opts.since), until=_iso(opts.until),
+        ledger.write("run", pid=os.getpid(), checkpoint=opts.checkpoint,
+                     warehouse=load_settings(opts.warehouse).warehouse, warehouse_label=self.warehouse.label,
+                     warehouse_fingerprint=self.warehouse.fingerprint, since=_iso(opts.since), until=_iso(opts.until),
                      resumed_from=str(opts.resume) if opts.resume else None,
                      planned={lp.layer: [d.isoformat() for d in lp.dates] for lp in plan.layers if lp.filler})
         settle_killed_dates(ledger, plan, unsettled(self.resumed), (opts.since, opts.until), self.out)
@@ -162,15 +171,20 @@ class _FillRun:
         return factory
 
     def _revalidate(self, stop: StopFlag) -> dict | None:
-        """The checkpoint again; if it cannot run (or Ctrl-C stops it), the outcomes stand and the run says so."""
+        """The checkpoint again; if it cannot run (or a signal stops it), the outcomes stand and the run says so."""
         opts, clock = self.opts, time.monotonic()
+        print(f"re-validating (checkpoint {opts.checkpoint}) ...", file=self.out, flush=True)
         try:
-            return self.validate(opts.warehouse, opts.checkpoint, opts.since, opts.until)
+            # No call is in flight now: Ctrl-C and SIGTERM alike end the re-validation at once, and the run
+            # still writes its `end` record and the JSON.
+            with stop_now_on_signals(stop):
+                return self.validate(opts.warehouse, opts.checkpoint, opts.since, opts.until)
         except UsageError as exc:
-            print(f"nbadq fill: the re-validation after the fill failed: {exc}", file=self.err)
-        except KeyboardInterrupt:
-            stop.set(INTERRUPTED)
-            print("nbadq fill: re-validation interrupted; every outcome is in the ledger", file=self.err)
+            print(self.redactor(f"nbadq fill: the re-validation after the fill failed: {exc}"), file=self.err)
+        except (Stopped, KeyboardInterrupt):
+            if stop.signal is None:  # a KeyboardInterrupt outside the main thread's handler
+                stop.set(INTERRUPTED)
+            print(f"nbadq fill: re-validation {stop.signal}; every outcome is in the ledger", file=self.err)
         finally:
             self.timing["validate_after_s"] = round(time.monotonic() - clock, 3)
         return None
@@ -198,6 +212,21 @@ def _check_options(opts: FillOptions) -> None:
             raise UsageError(f"--layer {layer!r}: layers that can be filled are {', '.join(FILL_LAYERS)}")
     if opts.workers is not None and opts.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {opts.workers}")
+    if opts.token_command is not None:
+        command_argv(opts.token_command)  # empty or unbalanced: exit 2 now, not requests without a token later
+    # Outputs are checked before any work: a typo must not cost a night of requests. The ledger is appended to,
+    # so an existing regular file is fine (check_output accepts it).
+    ledger = (opts.ledger, "--ledger") if opts.ledger or not opts.resume else (opts.resume, "--resume")
+    check_outputs((opts.json_path, "--json"), ledger)
+
+
+def _check_resumed_warehouse(path: Path | None, records: list[dict], here: WarehouseIdentity) -> None:
+    """A ledger's `filled` dates say something only about the warehouse it was written against."""
+    elsewhere = {fp: label for fp, label in recorded_warehouses(records).items() if fp != here.fingerprint}
+    if elsewhere:
+        label = sorted(elsewhere.values())[0]
+        raise UsageError(f"--resume {path}: the ledger was written against {label}, not {here.label}; resume with "
+                         f"--warehouse {label.removeprefix('local:')}, or start a new ledger")
 
 
 def _load_validate_doc(path: Path) -> dict:
@@ -244,11 +273,3 @@ def _report_stop(stop: StopFlag, ledger: Path, out: TextIO) -> None:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def write_json_atomic(path: Path, doc: Any) -> None:
-    """Write next to the target and rename, so a reader never sees half a document."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-    os.replace(temp, path)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from backfill.layers import FILL_LAYERS
+from nbadq.backfill.layers import FILL_LAYERS
 from nbadq.errors import UsageError
 
 KINDS = ("phase4", "phase3", "http")

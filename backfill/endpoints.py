@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from backfill.config import Filler
+from nbadq.backfill.config import Filler
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,13 @@
 Each line is flushed and fsynced as it is written, so a run killed with `kill -9` (or a machine that dies) loses
 no outcome it already reported. A kill can tear at most the line being written: the writer starts a fresh line
 after a torn one, and the reader skips torn lines (fragments of a record this module writes), so a ledger that
-went through several killed-and-resumed runs still reads. `--resume LEDGER` skips every (layer, date) the ledger records as
-`filled`, and appends to the same file unless --ledger says otherwise, so one file tells the whole story.
+went through several killed-and-resumed runs still reads. `--resume LEDGER` skips every (layer, date) the ledger
+records as `filled` once it is proven in SQL again, and appends to the same file unless --ledger says otherwise, so
+one file tells the whole story.
+
+One run at a time: a ledger is locked (`fcntl.flock`) while a run appends to it, so a second run on the same file
+(which would send every request again) stops with exit 2, naming the pid the holder wrote in its "run" record.
+The "run" record also names the warehouse (label and fingerprint); `--resume` against another one is exit 2.
 
 Events: {"event": "run"} (the plan), "send" (layer, date, dates, attempt: written before a request goes out, so
 a kill leaves a trace of what was in flight), "attempt" (layer, date, dates, attempt, http_status, duration_s,
@@ -14,6 +19,7 @@ error), "outcome" (layer, date, status, attempts, last_http_status, detail), "en
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import threading
@@ -39,6 +45,7 @@ class Ledger:
             self._file = open(path, "ab")
         except OSError as exc:
             raise UsageError(f"ledger {path}: cannot write it ({exc.strerror})") from None
+        self._lock_or_fail()
         if self._file.tell() > 0 and not _ends_with_newline(path):
             self._write_bytes(b"\n")  # a torn last line from a killed run: start clean
 
@@ -49,7 +56,18 @@ class Ledger:
 
     def close(self) -> None:
         with self._lock:
+            self._file.close()  # closing releases the flock
+
+    def _lock_or_fail(self) -> None:
+        """Take the ledger for this run, before a byte is written; another run holding it is exit 2."""
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             self._file.close()
+            holder = holder_pid(self.path)
+            who = f"pid {holder}" if holder else "another process"
+            raise UsageError(f"ledger {self.path} is in use by another nbadq fill ({who}); wait for it to end "
+                             "or give another --ledger") from None
 
     def _write_bytes(self, data: bytes) -> None:
         with self._lock:
@@ -84,6 +102,28 @@ def read_ledger(path: Path) -> list[dict[str, Any]]:
             raise UsageError(f"--resume {path}: line {number} is not a fill ledger record")
         records.append(record)
     return records
+
+
+def holder_pid(path: Path) -> int | None:
+    """The pid in the last "run" record: the run holding the lock writes it right after taking the lock."""
+    try:
+        lines = path.read_bytes().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and record.get("event") == "run" and isinstance(record.get("pid"), int):
+            return record["pid"]
+    return None
+
+
+def recorded_warehouses(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """fingerprint -> label of every warehouse the ledger's runs were written against (older ledgers: none)."""
+    return {str(r["warehouse_fingerprint"]): str(r.get("warehouse_label") or r.get("warehouse"))
+            for r in records if r.get("event") == "run" and r.get("warehouse_fingerprint")}
 
 
 def filled_dates(records: Iterable[dict[str, Any]]) -> set[tuple[str, dt.date]]:

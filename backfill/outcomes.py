@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from backfill.client import CallResult
+from nbadq.backfill.client import CallResult
 
 FILLED = "filled"
 SILENT_FAILURE = "silent_failure"
@@ -50,7 +50,7 @@ def judge(layer: str, day: dt.date, result: CallResult, still_failing: tuple[str
         return Outcome(status=FAILED, detail=f"re-check failed: {recheck_error}", **base)
     if not result.ok:
         return Outcome(status=FAILED, detail=f"{result.error}; still fails {rules}", **base)
-    reported = result.reported_errors()
+    reported = result.reported
     if reported:
         return Outcome(status=FAILED, detail=f"service reported {'; '.join(reported)}; still fails {rules}", **base)
     return Outcome(status=SILENT_FAILURE,

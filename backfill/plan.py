@@ -4,7 +4,8 @@ A date is planned for layer L when a rule whose remediation names L lists it as 
 - the layer has no filler configured (reported, not an error);
 - L's filler is a Phase 4 service and the date is not a processable game date: on bootstrap days (season days
   0-13) Phase 4 answers "success" and writes nothing by design, so sending them only manufactures silent failures;
-- a resumed ledger already records it as filled.
+- (later, in reconcile.py) it passes when re-checked in SQL: `passes_now`, or `already_filled` when a resumed
+  ledger records it so. A ledger record alone never keeps a date from being sent.
 Layers come out in dependency order (analytics, precompute, predictions, grading).
 """
 
@@ -14,9 +15,9 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from backfill.config import Filler
-from backfill.endpoints import Call, build_calls
-from backfill.layers import FILL_LAYERS
+from nbadq.backfill.config import Filler
+from nbadq.backfill.endpoints import Call, build_calls
+from nbadq.backfill.layers import FILL_LAYERS
 
 BOOTSTRAP = "bootstrap"
 NOT_A_GAME_DATE = "not_a_game_date"
@@ -52,16 +53,14 @@ class Plan:
 
 
 def build_plan(doc: Mapping[str, Any], fillers: Mapping[str, Filler], layers: Iterable[str] | None = None,
-               since: dt.date | None = None, until: dt.date | None = None,
-               already_filled: Iterable[tuple[str, dt.date]] = ()) -> Plan:
+               since: dt.date | None = None, until: dt.date | None = None) -> Plan:
     chosen = set(layers) if layers else set(FILL_LAYERS)
     calendar = calendar_of(doc)
     failing = failing_by_remediation(doc)
-    done = set(already_filled)
     out = []
     for layer in (name for name in FILL_LAYERS if name in chosen):
         rules = {d: tuple(sorted(r)) for d, r in failing.get(layer, {}).items() if _inside(d, since, until)}
-        out.append(_layer_plan(layer, fillers.get(layer), rules, calendar, done))
+        out.append(_layer_plan(layer, fillers.get(layer), rules, calendar))
     return Plan(layers=tuple(out))
 
 
@@ -96,14 +95,14 @@ def calendar_of(doc: Mapping[str, Any]) -> dict[dt.date, bool]:
 
 
 def _layer_plan(layer: str, filler: Filler | None, rules: dict[dt.date, tuple[str, ...]],
-                calendar: dict[dt.date, bool], done: set[tuple[str, dt.date]]) -> LayerPlan:
+                calendar: dict[dt.date, bool]) -> LayerPlan:
     failing = tuple(sorted(rules))
     if filler is None:
         return LayerPlan(layer=layer, filler=None, failing=failing, dates=(), rules=rules)
     skipped: dict[str, list[dt.date]] = {}
     send = []
     for day in failing:
-        reason = _skip_reason(layer, day, filler, calendar, done)
+        reason = _skip_reason(day, filler, calendar)
         if reason:
             skipped.setdefault(reason, []).append(day)
         else:
@@ -114,10 +113,7 @@ def _layer_plan(layer: str, filler: Filler | None, rules: dict[dt.date, tuple[st
                      calls=tuple(calls))
 
 
-def _skip_reason(layer: str, day: dt.date, filler: Filler, calendar: dict[dt.date, bool],
-                 done: set[tuple[str, dt.date]]) -> str | None:
-    if (layer, day) in done:
-        return ALREADY_FILLED
+def _skip_reason(day: dt.date, filler: Filler, calendar: dict[dt.date, bool]) -> str | None:
     if filler.kind == "phase4" and not calendar.get(day, False):
         return BOOTSTRAP if day in calendar else NOT_A_GAME_DATE
     return None

@@ -7,7 +7,7 @@ import json
 import textwrap
 from typing import Mapping, Sequence, TextIO
 
-from backfill.plan import Plan
+from nbadq.backfill.plan import Plan
 
 
 def print_plan(plan: Plan, urls: Mapping[str, str], workers: Mapping[str, int], header: str, out: TextIO) -> None:

@@ -11,7 +11,7 @@ import threading
 import time
 from typing import TextIO
 
-from backfill.outcomes import Outcome
+from nbadq.backfill.outcomes import Outcome
 
 
 class Progress:

@@ -15,18 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from backfill.circuit import CircuitBreaker
-from backfill.client import Attempt, CallResult, FillClient
-from backfill.endpoints import Call
-from backfill.ledger import Ledger
-from backfill.outcomes import Outcome, judge, not_sent
-from backfill.plan import LayerPlan
-from backfill.progress import Progress
-from backfill.stopping import CIRCUIT_OPEN, StopFlag
-from backfill.tokens import Redactor, TokenSource
-from backfill.verify import Verifier
+from nbadq.backfill.circuit import CircuitBreaker
+from nbadq.backfill.client import Attempt, CallResult, FillClient
+from nbadq.backfill.endpoints import Call
+from nbadq.backfill.ledger import Ledger
+from nbadq.backfill.outcomes import Outcome, judge, not_sent
+from nbadq.backfill.plan import LayerPlan
+from nbadq.backfill.progress import Progress
+from nbadq.backfill.stopping import CIRCUIT_OPEN, StopFlag
+from nbadq.backfill.tokens import Redactor, TokenSource
+from nbadq.backfill.verify import Verifier
 
 NOT_SENT_WHY = {CIRCUIT_OPEN: "circuit breaker open", "interrupted": "interrupted (SIGINT)",
                 "terminated": "terminated (SIGTERM)"}
@@ -96,11 +96,13 @@ class Runner:
         try:
             still = self._verifier.still_failing({d: plan.rules[d] for d in call.dates})
         except Exception as exc:  # the re-check failing must not hide what the call did
-            error = self._redact(f"{type(exc).__name__}: {exc}")[:300]
+            error = self._redact(f"{type(exc).__name__}: {exc}", 300)
             return [judge(call.layer, d, result, None, error) for d in call.dates]
         return [judge(call.layer, d, result, still[d]) for d in call.dates]
 
     def _record(self, outcomes: list[Outcome]) -> list[Outcome]:
+        # Every outcome is shown and stored from here on: one last pass of the Redactor over its detail.
+        outcomes = [replace(o, detail=self._redact(o.detail)) for o in outcomes]
         for o in outcomes:
             if self._ledger is not None:
                 self._ledger.write("outcome", layer=o.layer, date=o.date.isoformat(), status=o.status,

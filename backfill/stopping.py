@@ -3,6 +3,8 @@
 In-flight calls finish (their outcomes are written; a call waiting to retry ends with its last answer instead of
 trying again), and every date not yet launched ends `not_sent`. A second Ctrl-C or SIGTERM abandons the in-flight
 calls at once: the ledger already holds every outcome written so far, and a resume re-checks the abandoned dates.
+During the re-validation after the fill no call is in flight, so either signal ends it at once (`Stopped`), and the
+run writes its `end` record and JSON the same way for both.
 """
 
 from __future__ import annotations
@@ -55,18 +57,50 @@ class StopFlag:
         return SIGNAL_EXIT_CODES[self.signal] if self.signal else None
 
 
+class Stopped(BaseException):
+    """Raised in the main thread by SIGINT/SIGTERM under `stop_now_on_signals`. A BaseException, like
+    KeyboardInterrupt, so that no `except Exception` in the code it unwinds (Great Expectations) swallows it."""
+
+
+def _reason(signum: int) -> str:
+    return INTERRUPTED if signum == signal.SIGINT else TERMINATED
+
+
 @contextmanager
-def stop_on_signals(flag: StopFlag, announce: Callable[[str], None]) -> Iterator[None]:
-    """SIGINT/SIGTERM stop launching (first one) or abandon in-flight work (second one). Main thread only."""
+def _handling(handler: Callable[[int, object], None]) -> Iterator[None]:
+    """`handler` for SIGINT and SIGTERM inside the block, the previous handlers after. Main thread only."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+@contextmanager
+def stop_now_on_signals(flag: StopFlag) -> Iterator[None]:
+    """SIGINT/SIGTERM set the flag and unwind the main thread at once (nothing is in flight to wait for)."""
 
     def handler(signum: int, _frame: object) -> None:
-        reason = INTERRUPTED if signum == signal.SIGINT else TERMINATED
         if flag.signal is None:
-            flag.set(reason)
-            announce(f"{reason}: launching nothing more; waiting for the calls in flight "
+            flag.set(_reason(signum))
+        raise Stopped(_reason(signum))
+
+    with _handling(handler):
+        yield
+
+
+@contextmanager
+def stop_on_signals(flag: StopFlag, announce: Callable[[str], None]) -> Iterator[None]:
+    """SIGINT/SIGTERM stop launching (first one) or abandon in-flight work (second one)."""
+
+    def handler(signum: int, _frame: object) -> None:
+        if flag.signal is None:
+            flag.set(_reason(signum))
+            announce(f"{_reason(signum)}: launching nothing more; waiting for the calls in flight "
                      "(Ctrl-C again abandons them)")
             return
         # Worker threads cannot be cancelled and would keep the interpreter alive until their calls return. Every
@@ -74,9 +108,5 @@ def stop_on_signals(flag: StopFlag, announce: Callable[[str], None]) -> Iterator
         announce("abandoning the calls in flight: their dates have no outcome in the ledger (a resume re-checks them)")
         os._exit(SIGNAL_EXIT_CODES[flag.signal])
 
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with _handling(handler):
         yield
-    finally:
-        for s, h in previous.items():
-            signal.signal(s, h)

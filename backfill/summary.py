@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, TextIO
 
-from backfill.layers import PROCESSABLE_ONLY
-from backfill.outcomes import STATUSES, Outcome
-from backfill.plan import Plan, failing_by_remediation
-from backfill.progress import describe_attempts
+from nbadq.backfill.layers import PROCESSABLE_ONLY
+from nbadq.backfill.outcomes import STATUSES, Outcome
+from nbadq.backfill.plan import Plan, failing_by_remediation
+from nbadq.backfill.progress import describe_attempts
 from nbadq.exitcodes import ExitCode
 
 SHOWN_PER_LAYER = 20
@@ -55,16 +55,21 @@ def fill_document(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]],
 
 def exit_code(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]], after: Mapping[str, Any] | None,
               signalled: ExitCode | None) -> ExitCode:
-    """0: every planned date filled and the filled layers' date rules pass again; 1: anything else; 130/143."""
-    if signalled is not None:
-        return signalled
-    if any(o.bad for by_date in outcomes.values() for o in by_date.values()):
-        return ExitCode.FAILED
+    """0 only when every failing date of every planned layer is proven in SQL after the run; 1 when a date was not
+    filled, a layer has failing dates and no filler, or the re-validation did not run or still fails a layer that
+    had failing dates (dates left out of the sends, e.g. by a resumed ledger, count too); 130/143 when signalled."""
+    found = any(o.bad for by_date in outcomes.values() for o in by_date.values())
+    unfillable = bool(no_filler(plan))
+    worked = [lp.layer for lp in plan.layers if lp.failing and lp.filler]
     still = failing_by_remediation(after or {})
-    filled_layers = [lp.layer for lp in plan.layers if lp.dates]
-    if after is None and filled_layers:
-        return ExitCode.FAILED
-    return ExitCode.FAILED if any(still.get(layer) for layer in filled_layers) else ExitCode.OK
+    unproven = bool(worked) and (after is None or any(still.get(layer) for layer in worked))
+    verdict = ExitCode.FAILED if found or unfillable or unproven else ExitCode.OK
+    return ExitCode.worst(verdict, signalled or ExitCode.OK)
+
+
+def no_filler(plan: Plan) -> dict[str, int]:
+    """layer -> failing dates, for the layers with failing dates and no filler configured."""
+    return {lp.layer: len(lp.failing) for lp in plan.layers if lp.filler is None and lp.failing}
 
 
 def print_summary(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]], before: Mapping[str, Any],
@@ -76,8 +81,12 @@ def print_summary(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]],
         print(f"{lp.layer:<12} {_state_text(layer_state(before, lp.layer)):<28} "
               f"{_state_text(layer_state(after, lp.layer)) if after else 'not re-validated':<28} {what}", file=out)
     problems = [o for lp in plan.layers for o in outcomes.get(lp.layer, {}).values() if o.bad]
-    if problems:
+    unfillable = no_filler(plan)
+    if problems or unfillable:
         print("\nnot filled:", file=out)
+    for layer, count in unfillable.items():
+        print(f"  {layer}: {count} failing date(s) and no filler configured (add [tool.nbadq.fill.{layer}] to "
+              "pyproject.toml, or give --config)", file=out)
     for layer in dict.fromkeys(o.layer for o in problems):
         mine = [o for o in problems if o.layer == layer]
         for o in mine[:SHOWN_PER_LAYER]:

@@ -7,7 +7,8 @@ fetched again when it gets old and whenever the service answers 401/403. Sources
 - google-auth (`google.oauth2.id_token.fetch_id_token`) for the service URL as audience: service-account or
   metadata credentials; refreshed 5 minutes before the `exp` in the token.
 - none: a loopback URL (serve-local) without --token-command is called without a token.
-Every token handed out is registered with the Redactor, which scrubs it from ledger lines, messages and errors.
+Every token handed out is registered with the Redactor, which scrubs it from ledger lines, messages and errors,
+together with anything credential-shaped (nbadq.redact), before any text is cut to length.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import threading
 import time
 from typing import Callable, Protocol
 
-from backfill.config import is_loopback
+from nbadq.backfill.config import is_loopback
+from nbadq.errors import UsageError
+from nbadq.redact import REDACTED, redact
 
-REDACTED = "[redacted token]"
 COMMAND_MAX_AGE_SECONDS = 50 * 60
 EXPIRY_MARGIN_SECONDS = 5 * 60
 DEFAULT_LIFETIME_SECONDS = 60 * 60
@@ -33,7 +35,8 @@ class TokenError(Exception):
 
 
 class Redactor:
-    """Scrubs every token seen so far from text that is about to be written anywhere."""
+    """The one scrubber for text about to be shown or stored: every token seen so far (by value), then anything
+    credential-shaped (by shape: a token echoed by a service may be one this run never handed out)."""
 
     def __init__(self) -> None:
         self._tokens: set[str] = set()
@@ -44,12 +47,14 @@ class Redactor:
             self._tokens.add(token)
         return token
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str, limit: int | None = None) -> str:
+        """`text` scrubbed, then cut to `limit` characters: cutting first could leave a prefix no rule recognises."""
         with self._lock:
             tokens = sorted(self._tokens, key=len, reverse=True)
         for token in tokens:
             text = text.replace(token, REDACTED)
-        return text
+        text = redact(text)
+        return text if limit is None else text[:limit]
 
 
 class TokenSource(Protocol):
@@ -105,10 +110,8 @@ class CommandToken(_CachedToken):
     def __init__(self, command: str, redactor: Redactor, clock: Callable[[], float] = time.monotonic,
                  max_age: float = COMMAND_MAX_AGE_SECONDS) -> None:
         super().__init__(redactor, clock)
-        self._argv = shlex.split(command)
+        self._argv = command_argv(command)
         self._max_age = max_age
-        if not self._argv:
-            raise TokenError("--token-command is empty")
 
     def _fetch(self) -> tuple[str, float]:
         try:
@@ -119,8 +122,8 @@ class CommandToken(_CachedToken):
             raise TokenError("--token-command did not finish within 120 s") from None
         token = done.stdout.strip()
         if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or [""])[-1][:200]
-            raise TokenError(f"--token-command exited with {done.returncode}: {self._redactor(last)}")
+            last = (done.stderr.strip().splitlines() or [""])[-1]
+            raise TokenError(f"--token-command exited with {done.returncode}: {self._redactor(last, 200)}")
         if not token or any(c.isspace() for c in token):
             raise TokenError("--token-command must print exactly one token on stdout")
         return token, self._clock() + self._max_age
@@ -141,6 +144,19 @@ class GoogleToken(_CachedToken):
         expires = _jwt_expiry(token) or now + DEFAULT_LIFETIME_SECONDS
         # Refresh early, and never trust a token for more than the command-token age either.
         return token, min(expires - EXPIRY_MARGIN_SECONDS, now + COMMAND_MAX_AGE_SECONDS)
+
+
+def command_argv(command: str) -> list[str]:
+    """--token-command split like a shell would (it runs without one); empty or unbalanced is a usage error."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:  # "No closing quotation"
+        raise UsageError(f"--token-command {command!r}: {str(exc).lower()}; quote the command as a shell "
+                         "would") from None
+    if not argv:
+        raise UsageError("--token-command is empty: give a command that prints a token, e.g. "
+                         "'gcloud auth print-identity-token'") from None
+    return argv
 
 
 def _google_fetch(audience: str) -> str:
@@ -170,7 +186,7 @@ def _jwt_expiry(token: str) -> float | None:
 def token_source(url: str, command: str | None, redactor: Redactor,
                  shared: dict[str, TokenSource]) -> TokenSource:
     """The source for a filler at `url`; one command source is shared by every filler (same identity)."""
-    if command:
+    if command is not None:  # an empty command is refused by command_argv, never taken as "no token"
         if "command" not in shared:
             shared["command"] = CommandToken(command, redactor)
         return shared["command"]

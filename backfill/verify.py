@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Mapping, Sequence
 
+from nbadq.errors import UsageError
+
 Recheck = Callable[[str | None, Sequence[str], Sequence[dt.date]], dict[str, list[str]]]
 
 
@@ -25,6 +27,19 @@ class Verifier:
         found = self._checker()(self._warehouse, rules, dates)
         failing = {rule: set(days) for rule, days in found.items()}
         return {d: tuple(r for r in rules_by_date[d] if d.isoformat() in failing.get(r, ())) for d in dates}
+
+    def require_calendar(self) -> None:
+        """Re-checks join nbadq's calendar; a warehouse never validated has none: say what to run, before any work."""
+        from nbadq.config import load_settings
+        from nbadq.schema import GAME_DATES
+        from nbadq.warehouse import BIGQUERY_SCHEME, open_warehouse
+
+        settings = load_settings(self._warehouse)
+        target = settings.warehouse
+        if open_warehouse(settings).missing_tables([GAME_DATES]):
+            command = "calendar" if target.startswith(BIGQUERY_SCHEME) else "validate"
+            raise UsageError(f"--from-validate: warehouse {target} has no calendar ({GAME_DATES.qualified}); "
+                             f"run `nbadq {command} --warehouse {target}` first")
 
     def _checker(self) -> Recheck:
         if self._recheck is None:

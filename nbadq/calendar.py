@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 # First regular-season game of each season (season_year = starting year). 2026 is provisional.
 OPENERS: dict[int, dt.date] = {
@@ -21,6 +22,8 @@ BOOTSTRAP_DAYS = 14
 GAME_TYPES_COUNTED = ("2", "4", "5")  # regular season, playoffs, play-in
 FINAL_STATUS = 3
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def season_year_of(day: dt.date) -> int:
     """Dates from July on belong to the season starting that year."""
@@ -35,11 +38,19 @@ def is_bootstrap(day: dt.date, opener: dt.date) -> bool:
     return 0 <= season_day(day, opener) < BOOTSTRAP_DAYS
 
 
+def iso_date(text: str) -> dt.date:
+    """Exactly `YYYY-MM-DD` (ASCII digits), else ValueError. Python 3.11's date.fromisoformat alone also takes
+    `20240105` and `2024-W01-1`, which nothing in the platform writes and a person rarely means."""
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
+    return dt.date.fromisoformat(text)
+
+
 def parse_date(text: str, what: str = "date") -> dt.date:
-    """Parse an ISO date, or raise a UsageError naming the bad value."""
+    """Parse a `YYYY-MM-DD` date, or raise a UsageError naming the bad value (an empty string included)."""
     from nbadq.errors import UsageError
 
     try:
-        return dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
+        return iso_date(text)
+    except ValueError:
         raise UsageError(f"{what} {text!r} is not a date: use YYYY-MM-DD") from None

@@ -21,12 +21,11 @@ ENV_PROJECT_ROOT = "NBADQ_PROJECT_ROOT"
 
 
 def project_root() -> Path:
-    """The GX project (great_expectations.yml beside expectations/): the repository root unless overridden."""
-    env = os.environ.get(ENV_PROJECT_ROOT)
-    root = Path(env) if env else Path(__file__).resolve().parent.parent
-    if not (root / "great_expectations.yml").is_file():
-        raise UsageError(f"no great_expectations.yml in {str(root)!r}: set {ENV_PROJECT_ROOT} to the nbadq project")
-    return root
+    """The GX project a run uses: --project, NBADQ_PROJECT_ROOT, the nearest nbadq project at or above the working
+    directory, else the packaged default (see nbadq.project_files)."""
+    from nbadq.project_files import locate
+
+    return locate().root
 
 
 @dataclass(frozen=True)
@@ -53,24 +52,35 @@ def read_pyproject_table(path: Path, *keys: str) -> dict[str, Any]:
 
 
 def _int_or_none(value: Any, what: str) -> int | None:
+    """A byte count, or None when unset. `what` says where the value came from, so the message names what to edit."""
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{what} must be a whole number of bytes, not {value!r}") from None
+    # TOML gives true/1.5 as bool/float: int() would quietly turn them into 1.
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str):
+        try:
+            number = int(value)
+        except ValueError:
+            pass
+    if number is None or number < 0:
+        raise UsageError(f"{what} must be a whole number of bytes, not {value!r}")
+    return number
 
 
 def load_settings(warehouse: str | None = None, pyproject: Path | None = None) -> Settings:
-    table = read_pyproject_table(pyproject or Path("pyproject.toml"), "tool", "nbadq")
+    pyproject = pyproject or Path("pyproject.toml")
+    table = read_pyproject_table(pyproject, "tool", "nbadq")
     chosen = warehouse or os.environ.get(ENV_WAREHOUSE) or table.get("warehouse") or DEFAULT_WAREHOUSE
-    max_bytes = os.environ.get(ENV_MAX_BYTES) or table.get("maximum_bytes_billed")
+    max_bytes, max_bytes_from = os.environ.get(ENV_MAX_BYTES), ENV_MAX_BYTES
+    if not max_bytes:  # the message must name where a bad value came from: the variable or the file
+        max_bytes = table.get("maximum_bytes_billed")
+        max_bytes_from = f"maximum_bytes_billed in [tool.nbadq] of {pyproject}"
     labels = table.get("labels", {})
     if not isinstance(labels, dict):
         raise UsageError("[tool.nbadq] labels must be a table of strings")
     return Settings(
         warehouse=str(chosen),
-        maximum_bytes_billed=_int_or_none(max_bytes, ENV_MAX_BYTES),
+        maximum_bytes_billed=_int_or_none(max_bytes, max_bytes_from),
         labels={str(k): str(v) for k, v in labels.items()},
         raw=table,
     )

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from nbadq.calendar import BOOTSTRAP_DAYS, FINAL_STATUS, GAME_TYPES_COUNTED, OPENERS, season_year_of
 from nbadq.errors import WarehouseError
 from nbadq.rules.window import SENTINEL_SINCE, SENTINEL_UNTIL
-from nbadq.schema import GAME_DATES, table
+from nbadq.schema import GAME_DATES, stored_date, table
 from nbadq.warehouse import Warehouse
 
 SCHEDULE = table("nba_raw.nbac_schedule")
@@ -49,7 +49,8 @@ def _openers(games: list[tuple[dt.date, str]]) -> dict[int, tuple[dt.date, str]]
 
 def build_rows(schedule: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of nba_dq.game_dates from deduplicated schedule rows (pure; unit-tested)."""
-    games = [(dt.date.fromisoformat(str(g["game_date"])[:10]), str(g["game_id"])) for g in schedule if _counted(g)]
+    # A row with an impossible date (2024-02-30) is skipped here and reported by the rule raw.impossible_dates.
+    games = [(day, str(g["game_id"])) for g in schedule if _counted(g) and (day := stored_date(g["game_date"]))]
     per_day = Counter(day for day, _ in games)
     openers = _openers(games)
     rows = []
@@ -72,12 +73,16 @@ def refresh(warehouse: Warehouse) -> list[dict[str, Any]]:
     if warehouse.missing_tables([SCHEDULE]):
         raise WarehouseError(f"{warehouse.label} has no table nba_raw.nbac_schedule: the calendar is built from it")
     rows = build_rows(warehouse.query(DEDUPED_SCHEDULE_SQL))
+    if not rows:  # checked before writing: an empty calendar would make every rule pass
+        raise WarehouseError(f"{warehouse.label}: nba_raw.nbac_schedule holds no final regular-season, play-in or "
+                             "playoff game, so there is nothing to validate against: load the schedule first")
     warehouse.replace_table(GAME_DATES, rows)
     return rows
 
 
-def read(warehouse: Warehouse, since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
-    """The calendar rows in a window, as stored (ISO dates, booleans as bools)."""
+def read(warehouse: Warehouse, since: dt.date | None = None, until: dt.date | None = None,
+         limit: int | None = None) -> list[dict[str, Any]]:
+    """The calendar rows in a window (the first `limit` of them), as stored (ISO dates, booleans as bools)."""
     if warehouse.missing_tables([GAME_DATES]):
         raise WarehouseError(f"{warehouse.label} has no nba_dq.game_dates: run `nbadq calendar` first")
     where = []
@@ -86,7 +91,7 @@ def read(warehouse: Warehouse, since: dt.date | None = None, until: dt.date | No
     if until:
         where.append(f"game_date <= '{until.isoformat()}'")
     sql = "SELECT * FROM nba_dq.game_dates" + (f" WHERE {' AND '.join(where)}" if where else "")
-    rows = warehouse.query(sql + " ORDER BY game_date")
+    rows = warehouse.query(sql + " ORDER BY game_date" + (f" LIMIT {int(limit)}" if limit else ""))
     for r in rows:
         r["is_bootstrap"], r["is_processable"] = bool(r["is_bootstrap"]), bool(r["is_processable"])
         r["game_date"], r["opener"] = str(r["game_date"])[:10], r["opener"] and str(r["opener"])[:10]

@@ -14,7 +14,7 @@ REDACTED = "[redacted]"
 
 _PATTERNS = (
     # Authorization: Bearer <anything up to whitespace or a quote>
-    re.compile(r"(?i)(bearer\s+)[^\s\"',;]+"),
+    re.compile(r"(?i)(bearer\s+)[^\s\"',;()\[\]{}<>]+"),
     # JWTs (Google identity tokens): three base64url segments, the first starting with eyJ ('{"')
     re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),
     # Google OAuth access tokens

@@ -6,7 +6,11 @@ warehouse stores DATE and TIMESTAMP as ISO TEXT, BOOL as INTEGER 0/1 and NUMERIC
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Any
 
 # BigQuery type -> SQLite column affinity used when nbadq creates a local table.
 SQLITE_TYPES = {
@@ -42,6 +46,33 @@ class Table:
         """CREATE TABLE for the local warehouse (SQLite), with the table's own name (no dataset prefix)."""
         cols = ", ".join(f"{c} {SQLITE_TYPES[t]}" for c, t in self.columns)
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({cols})"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def stored_date(value: Any) -> dt.date | None:
+    """A DATE column's value as the contract stores it (BigQuery DATE, or ISO `YYYY-MM-DD` TEXT locally), or None
+    when it is not a real date (`2024-02-30`, `2024/01/07`, NULL): the row then belongs to no game date."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value) if value is not None else ""
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def last_day(value: Any) -> str | None:
+    """BigQuery's LAST_DAY(date) for the local warehouse (registered on every SQLite connection nbadq opens): the
+    month's last day, NULL for a value that is not a real date. raw.impossible_dates tests `LAST_DAY(d) IS NULL`,
+    which on BigQuery (DATE columns) holds only for NULL and locally finds exactly what stored_date rejects."""
+    day = stored_date(value)
+    if day is None:
+        return None
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1]).isoformat()
 
 
 def _cols(spec: str) -> tuple[tuple[str, str], ...]:

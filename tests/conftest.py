@@ -52,6 +52,7 @@ def _no_ambient_warehouse(monkeypatch):
     """Tests name their warehouse; a developer's NBADQ_WAREHOUSE must not leak in."""
     monkeypatch.delenv("NBADQ_WAREHOUSE", raising=False)
     monkeypatch.delenv("NBADQ_MAXIMUM_BYTES_BILLED", raising=False)
+    monkeypatch.delenv("BIGQUERY_EMULATOR_HOST", raising=False)  # tests that want the emulator set it themselves
 
 
 def _closed_loopback_port() -> int:

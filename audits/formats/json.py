@@ -4,7 +4,7 @@
                   "exits", "unset_exits": [{"line", "column", "kind", "situation"}],
                   "suppressed", "suppression_reason"}],
      "inheriting": [{"path", "class", "line", "inherits": [{"method", "from_class", "from_path"}]}],
-     "errors": [{"path", "line", "column", "message"}],
+     "errors": [{"path", "line", "column", "message", "unreadable"}],
      "summary": {...}}
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from audits.findings import AuditReport
+from nbadq.audits.findings import AuditReport
 
 SCHEMA_VERSION = 1
 
@@ -33,7 +33,8 @@ def document(report: AuditReport) -> dict:
             "path": i.path, "class": i.class_name, "line": i.line,
             "inherits": [{"method": method, "from_class": cls, "from_path": path} for method, cls, path in i.inherits],
         } for i in report.inheriting],
-        "errors": [{"path": e.path, "line": e.line, "column": e.column, "message": e.message} for e in report.errors],
+        "errors": [{"path": e.path, "line": e.line, "column": e.column, "message": e.message,
+                    "unreadable": e.unreadable} for e in report.errors],
         "summary": {
             "files_scanned": report.files_scanned, "files_parsed": report.files_parsed,
             "audited": len(report.methods), "failing": len(report.failing), "unset_exits": len(report.findings),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from audits.findings import KIND_PHRASE, RULE_ID, AuditReport
+from nbadq.audits.findings import KIND_PHRASE, RULE_ID, AuditReport
 
 
 def render(report: AuditReport) -> str:
@@ -36,7 +36,7 @@ def render(report: AuditReport) -> str:
     for e in report.errors:
         case = LocatedCase(e.path, "nbadq.audit.parse")
         case.file, case.line = e.path, e.line
-        case.result = [Error(f"cannot parse this file, so it was not audited: {e.message}", "SyntaxError")]
+        case.result = [Error(e.why_not_audited, "OSError" if e.unreadable else "SyntaxError")]
         suite.add_testcase(case)
     xml = JUnitXml("nbadq audit")
     xml.add_testsuite(suite)

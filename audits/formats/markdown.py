@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from audits.findings import KIND_PHRASE, AuditReport
-from audits.formats.text import summary
+from nbadq.audits.findings import KIND_PHRASE, AuditReport
+from nbadq.audits.formats.text import summary
 
 _LIMIT = 50  # a step summary is read by people; the full list is in the text/JSON/SARIF output
 
@@ -22,19 +22,26 @@ def render(report: AuditReport) -> str:
             m, e = f.method, f.exit
             out.append(f"| `{_cell(m.path)}:{e.line}` | `{_cell(m.class_name)}.{m.method}` | `{m.key}` "
                        f"| {KIND_PHRASE[e.kind]} | {e.situation or ''} |")
-        if len(findings) > _LIMIT:
-            out.append(f"\n... and {len(findings) - _LIMIT} more unset exits (see the full report).")
+        out += _cut(len(findings), "unset exits")
         out.append("")
     if report.errors:
-        out.append("Files not audited because they do not parse:")
-        out += [f"- `{_cell(e.path)}:{e.line}`: {_cell(e.message)}" for e in report.errors[:_LIMIT]]
+        out.append("Files not audited (they do not parse, or could not be read):")
+        out += [f"- `{_cell(e.path)}:{e.line}`: {'cannot read: ' if e.unreadable else ''}{_cell(e.message)}"
+                for e in report.errors[:_LIMIT]]
+        out += _cut(len(report.errors), "files not audited")
         out.append("")
     if report.suppressed:
         out.append("Suppressed:")
         out += [f"- `{_cell(m.class_name)}.{m.method}` ({_cell(m.path)}:{m.line}): "
                 f"{_cell(m.suppression.reason) or '(no reason given)'}" for m in report.suppressed[:_LIMIT]]
+        out += _cut(len(report.suppressed), "suppressed methods")
         out.append("")
     return "\n".join(out)
+
+
+def _cut(total: int, what: str) -> list[str]:
+    """Every list stops at _LIMIT; say how many items it cut, so nobody takes the list for all of them."""
+    return [f"\n... and {total - _LIMIT} more {what} (see the full report)."] if total > _LIMIT else []
 
 
 def _cell(text: str) -> str:

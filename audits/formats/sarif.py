@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import nbadq
-from audits.findings import PARSE_RULE_ID, RULE_ID, RULE_NAME, AuditedMethod, AuditReport, Finding, UnsetExit
+from nbadq.audits.findings import PARSE_RULE_ID, RULE_ID, RULE_NAME, AuditedMethod, AuditReport, Finding, UnsetExit
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _HELP = (
@@ -53,7 +53,7 @@ def document(report: AuditReport) -> dict:
     for error in report.errors:
         results.append({
             "ruleId": PARSE_RULE_ID, "ruleIndex": 1, "level": "error",
-            "message": {"text": f"cannot parse this file, so it was not audited: {error.message}"},
+            "message": {"text": error.why_not_audited},
             "locations": [_location(error.path, error.line, max(error.column, 1))],
         })
     results.sort(key=lambda r: (_sort_key(r), r["ruleId"]))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from audits.findings import PARSE_RULE_ID, RULE_ID, AuditReport
+from nbadq.audits.findings import PARSE_RULE_ID, RULE_ID, AuditReport
 
 
 def render(report: AuditReport) -> str:
     lines = [f"{f.method.path}:{f.exit.line}:{f.exit.column}: {RULE_ID} {f.message()}" for f in report.findings]
-    lines += [f"{e.path}:{e.line}:{e.column}: {PARSE_RULE_ID} cannot parse this file, so it was not audited: "
-              f"{e.message}" for e in report.errors]
+    lines += [f"{e.path}:{e.line}:{e.column}: {PARSE_RULE_ID} {e.why_not_audited}" for e in report.errors]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
@@ -26,8 +25,11 @@ def summary(report: AuditReport) -> str:
         parts.append(f"{len(report.suppressed)} suppressed")
     if report.inheriting:
         parts.append(f"{_n(len(report.inheriting), 'processor')} inheriting")
-    if report.errors:
-        parts.append(f"{_n(len(report.errors), 'file')} not parsed")
+    unreadable = len(report.unreadable)
+    if len(report.errors) > unreadable:
+        parts.append(f"{_n(len(report.errors) - unreadable, 'file')} not parsed")
+    if unreadable:
+        parts.append(f"{unreadable} unreadable, not audited")
     parts.append(f"{_n(report.files_scanned, 'file')} scanned")
     return "nbadq audit: " + "; ".join(parts)
 

@@ -7,7 +7,7 @@ with nothing written). It has no authentication and listens on 127.0.0.1 only: i
 Faults (silent dates, transient 503s, hangs, expiring tokens, latency) can be injected for tests: see faults.py.
 """
 
-from backfill.local_service.faults import Faults, parse_faults
-from backfill.local_service.server import LocalService
+from nbadq.backfill.local_service.faults import Faults, parse_faults
+from nbadq.backfill.local_service.server import LocalService
 
 __all__ = ["Faults", "LocalService", "parse_faults"]

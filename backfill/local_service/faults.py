@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from nbadq.calendar import iso_date
 from nbadq.errors import UsageError
 
 NAMES = ("silent", "error", "hang", "transient503", "latency", "token-expires-after")
@@ -76,7 +77,7 @@ def _dates(value: str | None, name: str) -> frozenset[dt.date]:
     if value is None:
         return frozenset()
     try:
-        days = frozenset(dt.date.fromisoformat(v.strip()) for v in value.split(","))
+        days = frozenset(iso_date(v.strip()) for v in value.split(","))
     except ValueError:
         raise UsageError(f"--faults {name}={value!r}: expected comma-separated dates YYYY-MM-DD") from None
     return days

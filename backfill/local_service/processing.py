@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from nbadq.sample.indexes import create_indexes
+from nbadq.sample.ownership import record_rewrites
 from nbadq.sample.processors import PHASE3_PROCESSORS, run_phase3, run_phase4
 from nbadq.schema import TABLES, table
 from nbadq.warehouse.local import create_dataset_files, open_connection, require_directory
@@ -65,6 +66,8 @@ class Processing:
             for conn in self._all:
                 conn.close()
             self._all.clear()
+        # nbadq wrote these files: a sample's manifest records their new hashes, so `nbadq sample` may replace them.
+        record_rewrites(self._root, sorted({f"{table(name).dataset}.sqlite" for name in WRITTEN}))
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:

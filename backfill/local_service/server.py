@@ -7,11 +7,11 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from backfill.local_service.faults import Faults
-from backfill.local_service.handlers import Handler
-from backfill.local_service.processing import Processing
-from backfill.local_service.request_log import RequestLog
-from backfill.local_service.service import Service
+from nbadq.backfill.local_service.faults import Faults
+from nbadq.backfill.local_service.handlers import Handler
+from nbadq.backfill.local_service.processing import Processing
+from nbadq.backfill.local_service.request_log import RequestLog
+from nbadq.backfill.local_service.service import Service
 from nbadq.errors import UsageError
 
 LOOPBACK_HOSTS = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1"}

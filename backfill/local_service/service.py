@@ -19,9 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from backfill.local_service.faults import Faults
-from backfill.local_service.processing import Processing
-from backfill.local_service.request_log import token_fingerprint
+from nbadq.backfill.local_service.faults import Faults
+from nbadq.backfill.local_service.processing import Processing
+from nbadq.backfill.local_service.request_log import token_fingerprint
+from nbadq.calendar import iso_date
 from nbadq.schema import PHASE4_PROCESSORS
 
 PHASE4_PATH = "/process-date"
@@ -177,6 +178,6 @@ def _analysis_date(value: Any) -> dt.date:
 
 def _date(value: Any, name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return iso_date(value)
     except (TypeError, ValueError):
         raise BadRequest(f"{name} must be YYYY-MM-DD, not {value!r}") from None

@@ -16,7 +16,8 @@ FORMATS = ("text", "json", "sarif")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = ("exit status: 0 nothing found, 1 unset exits or unparsable files, 2 usage or configuration "
-                     "error. Suppress a method with `# nbadq: ignore[rows-stat] <reason>` on its def line.")
+                     "error, or a file or folder it could not read (see --skip-unreadable). Suppress a method with "
+                     "`# nbadq: ignore[rows-stat] <reason>` on its def line.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or folders to audit (default: the current directory); .py files only")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
@@ -26,41 +27,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--junit", metavar="FILE", help="also write JUnit XML: one test case per audited method")
     parser.add_argument("--summary-md", metavar="FILE", dest="summary_md",
                         help="also write a short Markdown summary (for a CI step summary)")
+    parser.add_argument("--skip-unreadable", action="store_true",
+                        help="audit what can be read and list unreadable files and folders as errors (exit 1); "
+                             "without it they stop the run (exit 2)")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes for parsing (default: one per available core)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from audits.config import load_config
-    from audits.output import write_file
-    from audits.runner import run_audit
+    from nbadq.audits.config import load_config
+    from nbadq.audits.discovery import check_paths
+    from nbadq.audits.runner import run_audit
+    from nbadq.files import check_outputs, write_text_atomic
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
-    _check_distinct(args)
+    check_outputs((args.output, "--output"), (args.junit, "--junit"), (args.summary_md, "--summary-md"))
+    check_paths(args.paths)
     config = load_config(args.config, args.paths)
     report = run_audit(args.paths, config, jobs=args.jobs)
+    if report.unreadable and not args.skip_unreadable:
+        raise UsageError(_unreadable_message(report.unreadable))
     text = _render(args.format, report)
     if args.output:
-        write_file(args.output, text, "--output")
+        write_text_atomic(args.output, text)
     else:
         print(text, end="")
     if args.junit:
-        write_file(args.junit, _render("junit", report), "--junit")
+        write_text_atomic(args.junit, _render("junit", report))
     if args.summary_md:
-        write_file(args.summary_md, _render("markdown", report), "--summary-md")
+        write_text_atomic(args.summary_md, _render("markdown", report))
     return report.exit_code
 
 
+def _unreadable_message(unreadable: list) -> str:
+    first = unreadable[0]
+    more = f" and {len(unreadable) - 1} more" if len(unreadable) > 1 else ""
+    return (f"cannot read {first.path} ({first.message}){more}, so the audit is incomplete: fix the permissions, "
+            "or pass --skip-unreadable to audit the rest and list them as errors")
+
+
 def _render(name: str, report) -> str:
-    return importlib.import_module(f"audits.formats.{name}").render(report)
-
-
-def _check_distinct(args: argparse.Namespace) -> None:
-    outputs = [(opt, value) for opt, value in (("--output", args.output), ("--junit", args.junit),
-                                               ("--summary-md", args.summary_md)) if value]
-    seen: dict[str, str] = {}
-    for option, value in outputs:
-        if value in seen:
-            raise UsageError(f"{seen[value]} and {option} both name {value}; give each report its own file")
-        seen[value] = option
+    return importlib.import_module(f"nbadq.audits.formats.{name}").render(report)

@@ -23,10 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, metavar="N",
                         help="requests in flight at once (default and maximum: the filler's concurrency limit)")
     parser.add_argument("--ledger", type=Path, metavar="PATH",
-                        help="append-only JSON Lines record of every attempt and outcome "
-                             "(default: uncommitted/fills/fill-<time>.jsonl)")
+                        help="append-only JSON Lines record of every attempt and outcome, locked while a run "
+                             "writes it (default: uncommitted/fills/fill-<time>.jsonl)")
     parser.add_argument("--resume", type=Path, metavar="LEDGER",
-                        help="skip the dates this ledger records as filled, and keep appending to it")
+                        help="keep appending to this ledger (written against the same warehouse), skipping "
+                             "the dates it records as filled once they are proven in SQL again")
     parser.add_argument("--json", type=Path, metavar="PATH", dest="json_path",
                         help="write the plan, outcomes and before/after as JSON")
     parser.add_argument("--token-command", metavar="CMD",
@@ -40,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from backfill.command import FillOptions, run_fill
+    from nbadq.backfill.command import FillOptions, run_fill
 
     since, until = window_from(args)
     return run_fill(FillOptions(

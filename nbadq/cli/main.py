@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 
+from nbadq import __version__
 from nbadq.errors import UsageError
 from nbadq.exitcodes import ExitCode
 
@@ -24,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve-local": ("nbadq.cli.serve_local", "serve the Phase 3/4 contracts on 127.0.0.1 (demos and tests)"),
     "audit": ("nbadq.cli.audit", "check that every exit of a save override sets its row count"),
     "report": ("nbadq.cli.report", "write the offline HTML report"),
+    "init": ("nbadq.cli.init", "write an nbadq project (suites, checkpoints, [tool.nbadq]) into a directory"),
+    "doctor": ("nbadq.cli.doctor", "show which project, warehouse and services a run would use, and what is missing"),
 }
 
 
@@ -37,6 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 ENV_DEBUG = "NBADQ_DEBUG"
 DEBUG_FLAG = "--debug"
+PROJECT_FLAG = "--project"
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -44,6 +48,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     parser.add_argument(DEBUG_FLAG, action="store_true",
                         help=f"show the full traceback of an unexpected error (also {ENV_DEBUG}=1); "
                              "accepted anywhere on the command line")
+    parser.add_argument(PROJECT_FLAG, metavar="DIR",
+                        help="the nbadq project (default: NBADQ_PROJECT_ROOT, else the nearest one at or above the "
+                             "working directory, else the packaged default); accepted anywhere on the command line")
+    parser.add_argument("--version", action="version", version=f"nbadq {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers = {name: sub.add_parser(name, help=help_, description=help_) for name, (_, help_) in COMMANDS.items()}
     return parser, subparsers
@@ -58,8 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     debug = _debugging(argv)
     argv = [a for a in argv if a != DEBUG_FLAG]
     parser, subparsers = build_parser()
+    argv, project = _take_project(argv)
     name = next((a for a in argv if not a.startswith("-")), None)
     try:
+        from nbadq.project_files import use_project
+
+        use_project(project)  # None too: an earlier in-process main(["--project", ...]) must not carry over
         if name in COMMANDS:
             module = importlib.import_module(COMMANDS[name][0])
             module.add_arguments(subparsers[name])
@@ -77,6 +89,21 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(name, "error: input nested too deeply to read", debug)
     except Exception as exc:  # anything not anticipated: one line and exit 2, never exit 1 (which means "found")
         return _fail(name, f"unexpected error: {_one_line(exc)} (rerun with --debug for the traceback)", debug)
+
+
+def _take_project(argv: list[str]) -> tuple[list[str], str | None]:
+    """Remove `--project DIR` / `--project=DIR` wherever it stands, as --debug is: the last one wins."""
+    rest: list[str] = []
+    project: str | None = None
+    words = iter(argv)
+    for word in words:
+        if word == PROJECT_FLAG:
+            project = next(words, "")
+        elif word.startswith(PROJECT_FLAG + "="):
+            project = word.split("=", 1)[1]
+        else:
+            rest.append(word)
+    return rest, project
 
 
 def _one_line(exc: BaseException) -> str:

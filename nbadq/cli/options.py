@@ -21,8 +21,9 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
 
 
 def window_from(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None]:
-    since = parse_date(args.since, "--since") if args.since else None
-    until = parse_date(args.until, "--until") if args.until else None
+    # `is not None`: an empty value (`--since "$UNSET_VAR"`) is a mistake to report, not "the whole history".
+    since = parse_date(args.since, "--since") if args.since is not None else None
+    until = parse_date(args.until, "--until") if args.until is not None else None
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     return since, until

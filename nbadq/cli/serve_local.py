@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from backfill.local_service import LocalService, parse_faults
+    from nbadq.backfill.local_service import LocalService, parse_faults
     from nbadq.config import load_settings
 
     warehouse = load_settings(args.warehouse).warehouse

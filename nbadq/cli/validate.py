@@ -9,7 +9,8 @@ from typing import Any
 
 from nbadq.cli.options import add_warehouse_option, add_window_options, window_from
 from nbadq.exitcodes import ExitCode
-from nbadq.files import write_json_atomic
+from nbadq.files import STDOUT, check_output, check_outputs, write_json_atomic
+from nbadq.report.formatting import observed_text
 
 FIRST_DATES = 3
 
@@ -18,7 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_warehouse_option(parser)
     parser.add_argument("--checkpoint", default="nightly", help="checkpoint to run (default: nightly)")
     add_window_options(parser)
-    parser.add_argument("--json", type=Path, metavar="PATH", help="write the full result as JSON")
+    parser.add_argument("--json", type=Path, metavar="PATH",
+                        help="write the full result as JSON (`-`: to standard output, the summary then to stderr)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the offline HTML report")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML (one case per rule per layer)")
     parser.add_argument("--summary-md", type=Path, metavar="FILE", help="write a Markdown summary for CI")
@@ -29,20 +31,42 @@ def _first(dates: list[str]) -> str:
     return ", ".join(dates[:FIRST_DATES]) + more
 
 
+def _findings(findings: list[str]) -> list[str]:
+    """The first rows a rule lists (raw.impossible_dates), the rest counted: the JSON has them all."""
+    more = [f"          +{len(findings) - FIRST_DATES} more (see --json)"] if len(findings) > FIRST_DATES else []
+    return [f"          {text}" for text in findings[:FIRST_DATES]] + more
+
+
 def summary_lines(doc: dict[str, Any]) -> list[str]:
     window = doc["window"]
     span = f"{window['since'] or 'start'} .. {window['until'] or 'end'}"
     lines = [f"checkpoint {doc['checkpoint']} on {doc['warehouse']} ({span})"]
+    lines += [f"  note: {note}" for note in doc.get("notes", [])]
     for name, layer in doc["layers"].items():
         status = "PASS" if layer["success"] else "FAIL"
         lines.append(f"  {name:<12} {status}  {len(layer['failing_dates'])} failing date(s)")
         for e in layer["expectations"]:
             if e["success"]:
                 continue
-            detail = _first(e["failing_dates"]) if e["failing_dates"] else f"observed {e['observed_value']}"
+            detail = _first(e["failing_dates"]) if e["failing_dates"] else \
+                f"observed {observed_text(e['observed_value'], e.get('observed_unit'))}"
             lines.append(f"      {e['rule']:<30} {len(e['failing_dates']):>4}  {detail}")
+            lines += _findings(e.get("findings", []))
     lines.append("result: " + ("all rules pass" if doc["success"] else "rules failed"))
     return lines
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Every output path, before any work: a directory, a missing parent or an unwritable path is exit 2 now."""
+    check_output(args.json, "--json", allow_stdout=True)
+    json_file = None if str(args.json) == STDOUT else args.json
+    check_outputs((json_file, "--json"), (args.report, "--report"), (args.junit, "--junit"),
+                  (args.summary_md, "--summary-md"))
+
+
+def _human(args: argparse.Namespace) -> Any:
+    """Where the human-readable lines go: stderr when standard output carries the JSON, so it stays valid JSON."""
+    return sys.stderr if str(args.json) == STDOUT else sys.stdout
 
 
 def write_outputs(doc: dict[str, Any], args: argparse.Namespace) -> None:
@@ -51,7 +75,7 @@ def write_outputs(doc: dict[str, Any], args: argparse.Namespace) -> None:
     if args.report:
         from nbadq.report import write_report
 
-        print(f"report: {write_report(doc, None, args.report)}")
+        print(f"report: {write_report(doc, None, args.report)}", file=_human(args))
     if args.junit:
         from nbadq.report.junit import write_junit
 
@@ -66,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
     from nbadq.validation import run_checkpoint
 
     since, until = window_from(args)
+    check_paths(args)
     doc = run_checkpoint(args.warehouse, args.checkpoint, since, until)
     write_outputs(doc, args)
-    sys.stdout.write("\n".join(summary_lines(doc)) + "\n")
+    _human(args).write("\n".join(summary_lines(doc)) + "\n")
     return ExitCode.OK if doc["success"] else ExitCode.FAILED

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from nbadq.calendar import iso_date
 from nbadq.errors import UsageError
 
 FILL_STATUSES = ("filled", "silent_failure", "failed", "not_sent")
@@ -29,6 +30,8 @@ def load_json(path: Path, what: str) -> dict:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{what} {path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise UsageError(f"{what} {path}: JSON nested too deeply to read; give the file nbadq wrote") from None
     if not isinstance(doc, dict):
         raise UsageError(f"{what} {path}: expected a JSON object, found {type(doc).__name__}")
     return doc
@@ -115,8 +118,8 @@ def _dates(value: Any, where: str) -> None:
 
 def _date(value: Any, where: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
+        return iso_date(value)
+    except ValueError:
         raise UsageError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 

@@ -10,18 +10,18 @@ from typing import Any
 FIRST_DATES = 20
 
 
-def observed_text(value: Any) -> str:
-    """An observed value as a person reads it: counts with separators, ratios as percentages."""
+def observed_text(value: Any, unit: str | None = None) -> str:
+    """An observed value as a person reads it, by the unit the document gives (never guessed from its size):
+    `ratio` (a share in [0, 1], shown as a percentage), `count`, or none (shown as it is)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if unit == "ratio" and isinstance(value, (int, float)):
+        return percent(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        # Aggregates such as precompute.coverage are ratios in [0, 1].
-        if 0.0 <= value <= 1.0:
-            return percent(value)
         return f"{value:,.4g}"
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
     return text if len(text) <= 80 else text[:79] + "…"

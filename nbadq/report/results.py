@@ -93,7 +93,7 @@ def _rule(layer: str, position: int, exp: dict, name: str) -> RuleResult:
         name=name,
         expectation_type=exp.get("expectation_type") or "",
         success=exp["success"],
-        observed=observed_text(exp.get("observed_value")),
+        observed=observed_text(exp.get("observed_value"), exp.get("observed_unit")),
         threshold=exp.get("threshold"),
         description=exp.get("description") or "",
         remediation=exp.get("remediation"),

@@ -15,12 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from nbadq.errors import UsageError
+from nbadq.rules.spec import RuleMeta, parse_meta
 
 _TABLE_NAME = re.compile(r"\b(nba_[a-z_]+\.[a-z0-9_]+)\b")
-
-LAYERS = ("raw", "analytics", "precompute", "predictions", "grading", "reference")
-# Refill order: a layer is built from the one before it.
-REMEDIATION_ORDER = ("analytics", "precompute", "predictions", "grading")
 
 
 @dataclass(frozen=True)
@@ -30,10 +27,15 @@ class Expectation:
     type: str
     kwargs: dict[str, Any]
     meta: dict[str, Any]
+    spec: RuleMeta
 
     @property
     def rule(self) -> str:
-        return str(self.meta["rule"])
+        return self.spec.rule
+
+    @property
+    def severity(self) -> str:
+        return self.spec.severity
 
     @property
     def query(self) -> str | None:
@@ -42,11 +44,11 @@ class Expectation:
     @property
     def dated(self) -> bool:
         """True when the rule's query returns one row per failing date (column failing_date)."""
-        return bool(self.meta.get("dates")) and self.query is not None
+        return self.spec.dates and self.query is not None
 
     @property
     def remediation(self) -> str | None:
-        return self.meta.get("remediation")
+        return self.spec.remediation
 
     def tables(self) -> set[str]:
         """Dataset-qualified tables the rule's SQL reads (besides its batch)."""
@@ -107,12 +109,20 @@ def _assets(root: Path) -> dict[str, str]:
 
 
 def _layer(root: Path, vd: dict[str, Any], assets: dict[str, str]) -> Layer:
-    suite_doc = _read_json(root / "expectations" / f"{vd['suite']['name']}.json")
+    path = root / "expectations" / f"{vd['suite']['name']}.json"
+    suite_doc = _read_json(path)
     name = suite_doc.get("meta", {}).get("layer", suite_doc["name"])
-    expectations = tuple(
-        Expectation(str(e.get("id", "")), name, e["type"], e.get("kwargs", {}), e.get("meta", {})) for e in suite_doc["expectations"]
-    )
+    expectations = tuple(_expectation(path, name, i, e) for i, e in enumerate(suite_doc["expectations"]))
     return Layer(name, suite_doc["name"], assets[vd["data"]["asset"]["name"]], expectations)
+
+
+def _expectation(path: Path, layer: str, index: int, doc: dict[str, Any]) -> Expectation:
+    meta = doc.get("meta") or {}
+    where = f"{path} expectation {index + 1} ({meta.get('rule') or doc.get('type', '?')})"
+    spec = parse_meta(meta, where)
+    if spec.rule.split(".", 1)[0] != layer:
+        raise UsageError(f"{where}: meta.rule {spec.rule!r} belongs to another layer; this suite is {layer!r}")
+    return Expectation(str(doc.get("id", "")), layer, doc["type"], doc.get("kwargs", {}), meta, spec)
 
 
 @lru_cache(maxsize=4)

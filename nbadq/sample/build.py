@@ -8,9 +8,11 @@ for its purpose and seeded from the seed: the same seed gives the same tables, r
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Sequence
@@ -21,7 +23,8 @@ from nbadq.sample.defect_plan import DatePicker, Plan, reserve_season_blocks
 from nbadq.sample.gamebook import season_gamebook
 from nbadq.sample.grading import grade
 from nbadq.sample.indexes import create_indexes
-from nbadq.sample.manifest import MANIFEST_NAME, manifest, read_manifest, write_manifest
+from nbadq.sample.manifest import manifest, write_manifest
+from nbadq.sample.ownership import claim, file_hashes
 from nbadq.sample.predictions import season_predictions
 from nbadq.sample.processors.phase3 import merge_player_game_summary
 from nbadq.sample.processors.phase4 import season_output_rows
@@ -46,13 +49,11 @@ def _stamp(hour: int, minute: int = 0):
     return stamp
 
 
-def check_target(out: Path) -> None:
-    """Refuse to replace anything but an empty directory or an earlier sample."""
+def check_target(out: Path) -> list[str]:
+    """Refuse anything but a missing or empty directory or an earlier sample; returns what may be replaced."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file: give a directory for the warehouse")
-    if out.is_dir() and any(out.iterdir()) and read_manifest(out) is None:
-        raise UsageError(f"--out {out} is not empty and holds no {MANIFEST_NAME}: refusing to replace what is "
-                         "not an nbadq sample (choose another directory)")
+    return claim(out)
 
 
 def build_sample(out: Path | str, seasons: Sequence[int], seed: int) -> dict[str, Any]:
@@ -60,6 +61,8 @@ def build_sample(out: Path | str, seasons: Sequence[int], seed: int) -> dict[str
     out = Path(out)
     if not seasons:
         raise UsageError("no season to build: give --seasons YEAR or YEAR-YEAR")
+    if out.is_symlink() and out.is_dir():
+        out = Path(os.path.realpath(out))  # replace the directory the link points at; the link stays
     check_target(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -79,13 +82,29 @@ def build_sample(out: Path | str, seasons: Sequence[int], seed: int) -> dict[str
 
 
 def _move_into_place(built: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    """Swap the new warehouse in; of the old directory delete only what `check_target` found to be ours.
+
+    The check runs again here (the build took a while): a file that appeared meanwhile stops the swap. One that
+    slips in between this check and the rename is not deleted: the old directory is then left beside `out`."""
+    if not out.exists():
+        built.rename(out)
+        return
+    ours = check_target(out)
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    try:
         out.rename(old / "replaced")
+    except OSError as exc:
+        old.rmdir()
+        raise UsageError(f"--out {out}: cannot replace it ({exc.strerror})") from None
     built.rename(out)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
+    for name in ours:
+        (old / "replaced" / name).unlink(missing_ok=True)
+    try:
+        (old / "replaced").rmdir()
+        old.rmdir()
+    except OSError:
+        print(f"nbadq sample: warning: files appeared in {out} while it was rebuilt; the old directory with "
+              f"them is kept at {old / 'replaced'}", file=sys.stderr)
 
 
 def _build_into(root: Path, seasons: list[int], seed: int) -> dict[str, Any]:
@@ -101,9 +120,10 @@ def _build_into(root: Path, seasons: list[int], seed: int) -> dict[str, Any]:
         conn.execute("COMMIT")
         for dataset in PLATFORM_DATASETS:  # the contract's mode: readers alongside one writer
             conn.execute(f"PRAGMA {dataset}.journal_mode = WAL")
-        write_manifest(root, doc)
     finally:
         conn.close()
+    doc["files"] = file_hashes(root)  # after close: the files as they stay on disk
+    write_manifest(root, doc)
     return doc
 
 

@@ -2,6 +2,8 @@
 
 `expected_failing_dates` holds, for each of the twelve date-based rules, exactly the dates the rule must report
 on the whole warehouse ([] where nothing was injected). `expected_coverage` is precompute.coverage's value.
+`files` maps each file the sample wrote to its sha256: the next `nbadq sample --out` over the same directory
+replaces only those (see nbadq/sample/ownership.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from nbadq.calendar import season_year_of
+from nbadq.files import write_text_atomic
 from nbadq.sample.defect_plan import Defect
 from nbadq.sample.truth import Truth
 from nbadq.schema import TABLES
@@ -87,9 +90,7 @@ def manifest(seed: int, seasons: list[int], defects: list[Defect], conn: sqlite3
 
 
 def write_manifest(root: Path, doc: dict[str, Any]) -> Path:
-    path = root / MANIFEST_NAME
-    path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
+    return write_text_atomic(root / MANIFEST_NAME, json.dumps(doc, indent=2, sort_keys=True) + "\n")
 
 
 def read_manifest(root: Path) -> dict[str, Any] | None:

@@ -23,9 +23,14 @@ def iso(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
 
 
+def unexpected_rows(warehouse: Warehouse, layer: Layer, expectation: Expectation, window: Window) -> list[dict]:
+    """Every row of the rule's unexpected-rows query (GX stops at 200)."""
+    return warehouse.query(render(expectation.query or "", layer, window))
+
+
 def failing_rows(warehouse: Warehouse, layer: Layer, expectation: Expectation, window: Window) -> list[dict]:
     """One row per failing date, sorted, with `failing_date` as an ISO string."""
-    rows = warehouse.query(render(expectation.query or "", layer, window))
+    rows = unexpected_rows(warehouse, layer, expectation, window)
     for row in rows:
         row["failing_date"] = iso(row["failing_date"])
     return sorted(rows, key=lambda r: r["failing_date"])

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from nbadq.rules.project import Expectation, Layer, Project
+from nbadq.rules.spec import ERROR
 from nbadq.rules.window import Window
 from nbadq.validation import direct
 from nbadq.validation.gx_runner import GxOutcome
-from nbadq.validation.reasons import reason
+from nbadq.validation.reasons import findings_entry, reason
 from nbadq.warehouse import Warehouse
 
 
@@ -22,6 +23,7 @@ def _dated(warehouse: Warehouse, layer: Layer, exp: Expectation, outcome: GxOutc
                   key=lambda r: r["failing_date"])
     return {
         "observed_value": count,
+        "observed_unit": "count",
         "failing_dates": [r["failing_date"] for r in rows],
         "reasons": {r["failing_date"]: reason(exp, r) for r in rows},
     }
@@ -29,13 +31,17 @@ def _dated(warehouse: Warehouse, layer: Layer, exp: Expectation, outcome: GxOutc
 
 def _aggregate(warehouse: Warehouse, layer: Layer, exp: Expectation, outcome: GxOutcome, window: Window) -> dict:
     observed: Any = outcome.result.get("observed_value")
+    unit = None  # GX's own observed value: its unit is the expectation's
     if exp.meta.get("observed"):
         row = direct.metric(warehouse, layer, exp, window) or {}
         value = row.get(exp.meta["observed"])
         observed = round(float(value), 6) if value is not None else None
+        unit = exp.meta.get("observed_unit", "ratio")
     elif "unexpected_percent" in outcome.result:
-        observed = round(float(outcome.result["unexpected_percent"] or 0.0), 4)  # % of rows breaking it
-    return {"observed_value": observed, "failing_dates": [], "reasons": {}}
+        # GX gives a percent (0-100); the JSON holds every share as a ratio in [0, 1] (the README's JSON section).
+        observed = round(float(outcome.result["unexpected_percent"] or 0.0) / 100, 6)
+        unit = "ratio"
+    return {"observed_value": observed, "observed_unit": unit, "failing_dates": [], "reasons": {}}
 
 
 def expectation_entry(warehouse: Warehouse, layer: Layer, exp: Expectation, outcome: GxOutcome,
@@ -44,8 +50,10 @@ def expectation_entry(warehouse: Warehouse, layer: Layer, exp: Expectation, outc
     return {
         "rule": exp.rule,
         "expectation_type": exp.type,
+        "severity": exp.severity,
         "success": outcome.success,
         **build(warehouse, layer, exp, outcome, window),
+        **findings_entry(warehouse, layer, exp, outcome.result, window),  # rows a rule lists (bad dates)
         "remediation": exp.remediation,
         "description": exp.meta.get("description"),
         "threshold": exp.meta.get("threshold"),
@@ -65,8 +73,14 @@ def build(project: Project, warehouse: Warehouse, checkpoint: str, layers: tuple
     for name in layers:
         layer = project.layers[name]
         entries = [expectation_entry(warehouse, layer, e, outcomes[e.id], window) for e in layer.expectations]
-        dates = sorted({d for e in entries for d in e["failing_dates"]})
-        doc_layers[name] = {"success": all(e["success"] for e in entries), "failing_dates": dates,
+        # Severity decides what fails: an `error` rule fails its layer (and the run, exit 1); a `warn` rule is
+        # reported with its dates but never fails a layer, and its dates are not the layer's failing dates.
+        errors = [e for e in entries if e["severity"] == ERROR]
+        warnings = [e for e in entries if e["severity"] != ERROR]
+        doc_layers[name] = {"success": all(e["success"] for e in errors),
+                            "failing_dates": sorted({d for e in errors for d in e["failing_dates"]}),
+                            "warning_dates": sorted({d for e in warnings if not e["success"]
+                                                     for d in e["failing_dates"]}),
                             "expectations": entries}
     return {
         "success": all(layer["success"] for layer in doc_layers.values()),

@@ -1,21 +1,21 @@
 """Running a checkpoint of the on-disk GX project against a warehouse.
 
 The checkpoint, its validation definitions and suites are used exactly as committed (Data Docs are updated by
-the checkpoint's own UpdateDataDocsAction). Two things are set per run: the connection (NBADQ_GX_URL, read by
-great_expectations.yml) with the warehouse's connection hooks, and the window, which a cursor-level hook renders
-into every statement GX sends (see nbadq.rules.window).
+the checkpoint's own UpdateDataDocsAction). Two things are set per run, and only for that run: the connection
+(`${NBADQ_GX_URL}` in great_expectations.yml, given to GX as a runtime variable rather than written into this
+process's environment) with the warehouse's connection hooks, and the window, which a cursor-level hook renders
+into every statement GX sends to that warehouse (see nbadq.rules.window).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from nbadq.errors import WarehouseError
 from nbadq.rules.project import Project
@@ -24,27 +24,28 @@ from nbadq.warehouse import Warehouse
 
 ENV_GX_URL = "NBADQ_GX_URL"
 
-_active_window: Window | None = None
 
+class _WindowHook:
+    """Renders one run's window into every statement sent by an engine connected to that run's warehouse."""
 
-def _narrow_window(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001 (SQLAlchemy hook)
-    if _active_window is not None:
-        statement = _active_window.render(statement)
-    return statement, parameters
+    def __init__(self, url: str, window: Window):
+        self.url, self.window = make_url(url), window
 
-
-# Registered once at import, before any listener a test adds, so later listeners see the narrowed statement.
-event.listen(Engine, "before_cursor_execute", _narrow_window, retval=True)
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001 (SQLAlchemy hook)
+        if conn.engine.url == self.url:  # engines of other warehouses in the process keep their statements
+            statement = self.window.render(statement)
+        return statement, parameters
 
 
 @contextmanager
-def _window(window: Window) -> Iterator[None]:
-    global _active_window
-    _active_window = window
+def _window(url: str, window: Window) -> Iterator[None]:
+    """For one run: GX creates its engine itself, so the hook listens on every engine and picks this URL's."""
+    hook = _WindowHook(url, window)
+    event.listen(Engine, "before_cursor_execute", hook, retval=True)
     try:
         yield
     finally:
-        _active_window = None
+        event.remove(Engine, "before_cursor_execute", hook)
 
 
 @dataclass(frozen=True)
@@ -60,25 +61,55 @@ def _quiet_gx() -> None:
 
 def run_checkpoint(project: Project, warehouse: Warehouse, checkpoint: str, window: Window) -> dict[str, GxOutcome]:
     """expectation id -> outcome. A metric that raised is a run that could not complete (WarehouseError)."""
-    os.environ[ENV_GX_URL] = warehouse.gx_url()
+    url = warehouse.gx_url()
     _quiet_gx()
     import great_expectations as gx
 
     from nbadq.validation import gx_actions  # noqa: F401  (registers the nbadq_slack and nbadq_update_data_docs action types)
 
-    context = gx.get_context(mode="file", context_root_dir=str(project.root))
-    with warehouse.gx_session(), _window(window):
+    context = gx.get_context(mode="file", context_root_dir=str(project.root), runtime_environment={ENV_GX_URL: url})
+    plan = context.checkpoints.get(checkpoint)
+    layers = len(plan.validation_definitions)
+    with warehouse.gx_session(), _window(url, window), _store_when_complete(context, layers):
         try:
-            result = context.checkpoints.get(checkpoint).run()
+            result = plan.run()
+        except WarehouseError:
+            raise
         except Exception as exc:  # GX wraps engine errors in many types; the first line names the cause
             raise WarehouseError(f"Great Expectations could not run checkpoint {checkpoint!r}: "
                                  f"{_first_line(exc)}") from None
     outcomes: dict[str, GxOutcome] = {}
     for suite_result in result.run_results.values():
         for er in suite_result.results:
-            _raise_if_errored(er)
             outcomes[str(er.expectation_config.id)] = GxOutcome(bool(er.success), dict(er.result or {}))
     return outcomes
+
+
+@contextmanager
+def _store_when_complete(context: Any, layers: int) -> Iterator[None]:
+    """Hold each layer's GX validation result until every layer has run without error, then store them all.
+
+    GX stores a layer's result as soon as it is validated and builds Data Docs after the last one. A rule that
+    could not run (a corrupt page, a lock) must leave neither behind: the first errored result raises here,
+    before it or any held result is stored, and before the checkpoint's actions (Data Docs, Slack) run.
+    """
+    store = context.validation_results_store
+    held: list[dict[str, Any]] = []
+
+    def store_validation_results(**call: Any) -> bool:
+        for er in call["suite_validation_result"].results:
+            _raise_if_errored(er)
+        held.append(call)
+        if len(held) == layers:
+            for each in held:
+                type(store).store_validation_results(store, **each)
+        return True
+
+    store.store_validation_results = store_validation_results  # this context only; GX calls it by keyword
+    try:
+        yield
+    finally:
+        del store.store_validation_results
 
 
 def _raise_if_errored(er: Any) -> None:

@@ -24,5 +24,8 @@ class Warehouse(Protocol):
     def missing_tables(self, tables: Iterable[Table]) -> list[str]:
         """Qualified names of the given tables that the warehouse does not hold."""
 
+    def missing_columns(self, table: Table, columns: Iterable[str]) -> list[str]:
+        """The given columns that `table` (which exists) lacks."""
+
     def replace_table(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         """Replace all rows of one of nbadq's own tables (the calendar) atomically."""

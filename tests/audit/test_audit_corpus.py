@@ -111,7 +111,8 @@ def test_inheriting_names_where_the_method_comes_from(corpus_doc):
 
 def test_syntax_error_is_reported_with_its_message(corpus_doc):
     _, doc = corpus_doc
-    assert doc["errors"] == [{"path": "corpus/broken_syntax.py", "line": 7, "column": 33, "message": "expected ':'"}]
+    assert doc["errors"] == [{"path": "corpus/broken_syntax.py", "line": 7, "column": 33, "message": "expected ':'",
+                              "unreadable": False}]
 
 
 def test_suppression_reason_is_kept(corpus_doc):

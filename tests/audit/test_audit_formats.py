@@ -81,7 +81,7 @@ def test_json_lists_every_audited_method(audit, project):
     assert doc["inheriting"] == [{"path": "feeds/games.py", "class": "PropsProcessor", "line": 25, "inherits": [
         {"method": "save_data", "from_class": "OddsProcessor", "from_path": "feeds/games.py"}]}]
     assert doc["errors"] == [{"path": "feeds/broken.py", "line": 1, "column": 14,
-                              "message": "'(' was never closed"}]
+                              "message": "'(' was never closed", "unreadable": False}]
 
 
 def sarif_schema() -> dict:

@@ -239,7 +239,7 @@ def test_an_outlined_base_of_an_audited_class_is_parsed_for_its_helpers(audit, t
 
 
 def test_builtin_exception_hierarchy_comes_from_the_interpreter():
-    from audits.catching import MAYBE, NO, YES, Catcher
+    from nbadq.audits.catching import MAYBE, NO, YES, Catcher
 
     catcher = Catcher({"AppError": ("ValueError",)})
     assert catcher.catches(("Exception",), ("ExceptionGroup",)) == YES  # two bases: BaseExceptionGroup, Exception

@@ -11,9 +11,9 @@ from typing import Any, Callable
 
 import pytest
 
-from backfill.command import FillOptions, Hooks, run_fill
-from backfill.ledger import read_ledger
-from backfill.local_service import LocalService, parse_faults
+from nbadq.backfill.command import FillOptions, Hooks, run_fill
+from nbadq.backfill.ledger import read_ledger
+from nbadq.backfill.local_service import LocalService, parse_faults
 from nbadq.errors import UsageError
 from nbadq.exitcodes import ExitCode
 from tests.fill.direct_validate import direct_checkpoint

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from backfill.config import load_fill_config
+from nbadq.backfill.config import load_fill_config
 from nbadq.cli.main import main
 from tests.fill.conftest import drop_phase4
 from tests.fill.direct_validate import write_validate_doc

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from backfill.ledger import Ledger, filled_dates, read_ledger
+from nbadq.backfill.ledger import Ledger, filled_dates, read_ledger
 from nbadq.errors import UsageError
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backfill.config import parse_fill_table
-from backfill.endpoints import build_calls, phase3_runs
-from backfill.plan import build_plan
+from nbadq.backfill.config import parse_fill_table
+from nbadq.backfill.endpoints import build_calls, phase3_runs
+from nbadq.backfill.plan import build_plan
+from nbadq.backfill.reconcile import drop_passing
+from nbadq.backfill.verify import Verifier
 
 D = dt.date.fromisoformat
 FILLERS = parse_fill_table({
@@ -63,14 +65,29 @@ def test_a_failing_date_that_is_not_a_game_date_is_never_sent_to_phase4():
     assert plan.layer("precompute").skipped == {"not_a_game_date": (D("2024-11-07"),)}
 
 
-def test_window_layers_and_resumed_dates_narrow_the_plan():
+def test_window_and_layers_narrow_the_plan():
     doc = _doc({"precompute.completeness": ("precompute", ["2024-11-05", "2024-11-06", "2024-11-08", "2024-11-12"]),
                 "analytics.completeness": ("analytics", ["2024-11-06"])}, CALENDAR)
-    plan = build_plan(doc, FILLERS, layers=["precompute"], since=D("2024-11-06"), until=D("2024-11-11"),
-                      already_filled=[("precompute", D("2024-11-08")), ("analytics", D("2024-11-06"))])
+    plan = build_plan(doc, FILLERS, layers=["precompute"], since=D("2024-11-06"), until=D("2024-11-11"))
     assert [lp.layer for lp in plan.layers] == ["precompute"]
-    assert plan.layers[0].dates == (D("2024-11-06"),)
-    assert plan.layers[0].skipped == {"already_filled": (D("2024-11-08"),)}
+    assert plan.layers[0].dates == (D("2024-11-06"), D("2024-11-08"))
+
+
+def test_a_resumed_filled_record_skips_a_date_only_when_it_passes_in_sql_now():
+    doc = _doc({"precompute.completeness": ("precompute", ["2024-11-06", "2024-11-08", "2024-11-09"])}, CALENDAR)
+    checked = []
+
+    def recheck(warehouse, rules, dates):  # the SQL says: 11-08 and 11-09 pass now, 11-06 still fails
+        checked.append(sorted(dates))
+        return {"precompute.completeness": ["2024-11-06"]}
+
+    recorded = {("precompute", D("2024-11-06")), ("precompute", D("2024-11-08"))}
+    plan = drop_passing(build_plan(doc, FILLERS), Verifier("wh", recheck), {D(d): p for d, p in CALENDAR.items()},
+                        recorded)
+
+    assert checked == [[D("2024-11-06"), D("2024-11-08"), D("2024-11-09")]]
+    assert plan.layer("precompute").dates == (D("2024-11-06"),)  # recorded filled, but fails now: sent again
+    assert plan.layer("precompute").skipped == {"already_filled": (D("2024-11-08"),), "passes_now": (D("2024-11-09"),)}
 
 
 def test_phase3_runs_are_contiguous_failing_game_dates_at_most_n_days_long():

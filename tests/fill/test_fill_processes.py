@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from backfill.ledger import filled_dates, read_ledger
+from nbadq.backfill.ledger import filled_dates, read_ledger
 from tests.fill.conftest import EXTRA_DAYS, add_game_days
 from tests.fill.direct_validate import write_validate_doc
 
@@ -78,7 +78,7 @@ def test_killed_with_sigkill_then_resumed_loses_nothing_and_repeats_nothing(nigh
 
         # The resume validates for real (Great Expectations), then sends only what is still failing.
         second = _fill(tmp_path, url, "--warehouse", str(night), "--resume", str(ledger), "--json",
-                       str(tmp_path / "resumed.json"))
+                       str(tmp_path / "resumed.json"), "--layer", "precompute")  # predictions have no filler
         out, err = second.communicate(timeout=120)
         log = requests.get(f"{url}/_requests").json()
     finally:

@@ -50,13 +50,14 @@ def test_no_bootstrap_no_passing_date_and_each_failing_date_exactly_once(house, 
 
     run = fill(house.root, svc)
 
-    assert run.code == 0, run.out + run.err
+    assert run.code == 1, run.out + run.err  # predictions still fail, and nothing can fill them
     sent = sent_dates(svc)
     assert Counter(sent) == Counter(EXTRA_DAYS)  # once each, nothing else
     assert not any(r["path"] == "/process-date-range" for r in svc.requests())  # analytics passes
     assert run.outcomes("precompute") == dict.fromkeys(EXTRA_DAYS, "filled")
-    assert run.doc["no_filler"]["predictions"] == list(EXTRA_DAYS)  # reported, not an error
+    assert run.doc["no_filler"]["predictions"] == list(EXTRA_DAYS)  # reported, and named
     assert "predictions  10 failing dates: no filler configured" in run.out
+    assert "  predictions: 10 failing date(s) and no filler configured" in run.out
     assert run.doc["after"]["predictions"]["failing_dates"] == list(EXTRA_DAYS)
 
 
@@ -105,7 +106,7 @@ def test_workers_bound_the_requests_in_flight(house, serve, fill):
     add_game_days(house, EXTRA_DAYS[:6])
     svc = serve(house.root, latency=0.15)
 
-    run = fill(house.root, svc, workers=9, concurrency=2)  # asks for 9, the filler allows 2
+    run = fill(house.root, svc, workers=9, concurrency=2, layers=("precompute",))  # asks for 9, the filler allows 2
 
     assert run.code == 0
     assert "--workers 9 lowered to 2 for precompute" in run.out
@@ -131,7 +132,7 @@ def test_an_http_filler_sends_its_body_template_with_the_date(house, serve, fill
 def test_the_ledger_goes_under_uncommitted_fills_by_default(house, serve, tmp_path, monkeypatch):
     import io
 
-    from backfill.command import FillOptions, Hooks, run_fill
+    from nbadq.backfill.command import FillOptions, Hooks, run_fill
     from tests.fill.direct_validate import direct_checkpoint
 
     drop_phase4(house, ["2024-11-05"])

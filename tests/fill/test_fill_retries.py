@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from backfill.backoff import Backoff, parse_retry_after
+from nbadq.backfill.backoff import Backoff, parse_retry_after
 from tests.fill.conftest import EXTRA_DAYS, add_game_days, drop_phase4, sent_dates
 
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 import requests
 
-from backfill.local_service import LocalService, parse_faults
+from nbadq.backfill.local_service import LocalService, parse_faults
 from nbadq.errors import UsageError
 from tests.fill.conftest import drop_phase4
 

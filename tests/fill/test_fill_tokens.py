@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backfill.tokens import CommandToken, GoogleToken, Redactor, TokenError
+from nbadq.backfill.tokens import CommandToken, GoogleToken, Redactor, TokenError
 from tests.fill.conftest import EXTRA_DAYS, add_game_days, drop_phase4
 
 SECRET = "sekrit-identity-token"
@@ -40,7 +40,7 @@ def test_a_token_rejected_mid_run_is_fetched_again_and_the_new_one_used(house, s
     svc = serve(house.root, faults="token-expires-after=2")  # each token works for 2 requests, then 401
     command, counter = _token_command(tmp_path)
 
-    run = fill(house.root, svc, workers=1, token_command=command)
+    run = fill(house.root, svc, workers=1, token_command=command, layers=("precompute",))  # predictions: no filler
 
     assert run.code == 0, run.out + run.err
     assert counter.read_text() == "3"
@@ -160,7 +160,8 @@ def test_google_token_is_refreshed_five_minutes_before_it_expires():
 def test_redactor_scrubs_every_token_it_has_seen():
     redact = Redactor()
     redact.add("abc.def.ghi")
-    assert redact("401 for Bearer abc.def.ghi at /x") == "401 for Bearer [redacted token] at /x"
+    assert redact("401 for Bearer abc.def.ghi at /x") == "401 for Bearer [redacted] at /x"
+    assert redact("token abc.def.ghi in a body") == "token [redacted] in a body"  # by value, whatever the shape
 
 
 def test_an_empty_token_command_output_is_an_error(tmp_path):

@@ -52,7 +52,7 @@ def season_game_dates(year: int, last: dt.date | None = None) -> list[dict]:
 
 
 def expectation(rule: str, failing: dict[dt.date, str] | None = None, *, success: bool | None = None,
-                observed=None, threshold: str | None = None, remediation: str | None = None,
+                observed=None, unit: str | None = None, threshold: str | None = None, remediation: str | None = None,
                 expectation_type: str = "unexpected_rows_expectation", description: str | None = None) -> dict:
     failing = failing or {}
     dates = sorted(failing)
@@ -61,6 +61,7 @@ def expectation(rule: str, failing: dict[dt.date, str] | None = None, *, success
         "expectation_type": expectation_type,
         "success": (not dates) if success is None else success,
         "observed_value": len(dates) if observed is None and success is None else observed,
+        "observed_unit": unit or ("count" if observed is None and success is None else None),
         "failing_dates": [d.isoformat() for d in dates],
         "remediation": remediation,
         "description": description or f"Checks {rule.split('.', 1)[1].replace('_', ' ')} per game date.",
@@ -114,7 +115,7 @@ def realistic_layers(precompute_failing: dict[dt.date, str] | None = None, cover
         "analytics": layer(
             expectation("analytics.completeness", remediation="analytics",
                         description="Every game date has player_game_summary rows for every game."),
-            expectation("analytics.minutes_null_rate", success=True, observed=0.0064, threshold="<= 1%",
+            expectation("analytics.minutes_null_rate", success=True, observed=0.0064, unit="ratio", threshold="<= 1%",
                         expectation_type="expect_column_values_to_not_be_null",
                         description="minutes_played NULL rate among played rows, whole window."),
             expectation("analytics.minutes_null_rate", {D("2023-12-08"): "41.2% of played rows NULL"},
@@ -127,7 +128,8 @@ def realistic_layers(precompute_failing: dict[dt.date, str] | None = None, cover
         "precompute": layer(
             expectation("precompute.completeness", precompute, remediation="precompute",
                         description="Every processable game date has rows in all five Phase 4 tables."),
-            expectation("precompute.coverage", success=coverage >= 0.8, observed=coverage, threshold=">= 80%",
+            expectation("precompute.coverage", success=coverage >= 0.8, observed=coverage, unit="ratio",
+                        threshold=">= 80%",
                         expectation_type="expect_column_values_to_not_be_null",
                         description="Share of processable game dates with Phase 4 rows."),
             expectation("precompute.early_season",

@@ -11,6 +11,7 @@ from nbadq.cli.main import main
 
 def test_writes_the_report_and_prints_its_path(tmp_path, validate_json, fill_json, capsys):
     out = tmp_path / "site" / "report.html"
+    out.parent.mkdir()  # a missing folder is exit 2 (tests/hostile/test_report.py); only uncommitted/ is created
     code = main(["report", "--from-json", str(validate_json), "--fill-json", str(fill_json), "--out", str(out)])
     assert (code, capsys.readouterr().out) == (0, f"{out}\n")
     assert "Not fixed by the fill (3)" in out.read_text()
@@ -23,6 +24,14 @@ def test_defaults_read_and_write_under_uncommitted(tmp_path, validate_doc, monke
     assert main(["report"]) == 0
     assert capsys.readouterr().out == "uncommitted/report.html\n"
     assert (tmp_path / "uncommitted" / "report.html").stat().st_size > 10_000
+
+
+def test_the_default_out_creates_uncommitted(tmp_path, validate_json, monkeypatch, capsys):
+    """uncommitted/ is nbadq's own folder: the default --out may create it (any other missing folder is exit 2)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--from-json", str(validate_json)]) == 0
+    assert capsys.readouterr().out == "uncommitted/report.html\n"
+    assert (tmp_path / "uncommitted" / "report.html").is_file()
 
 
 def test_missing_json_is_a_usage_error(tmp_path, capsys):

@@ -27,7 +27,7 @@ def test_refuses_a_non_empty_directory_that_is_not_a_sample(tmp_path, capsys):
     (out / "notes.txt").write_text("keep me")
     assert main(["sample", "--out", str(out), "--seasons", "2024"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "is not empty and holds no nbadq_sample.json" in err
+    assert err.count("\n") == 1 and "is not empty and holds no nbadq sample manifest listing its files" in err
     assert [p.name for p in tmp_path.iterdir()] == ["precious"] and (out / "notes.txt").read_text() == "keep me"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -37,13 +38,13 @@ def _manifest(root: Path) -> dict:
 def test_same_seed_rebuilds_the_same_warehouse_over_an_old_sample(one_season, tmp_path, capsys):
     root, manifest = one_season
     out = tmp_path / "again"
-    out.mkdir()
-    (out / "nbadq_sample.json").write_text("{}")  # an earlier sample may be replaced...
-    (out / "stale.sqlite").write_text("x")
+    shutil.copytree(root, out)  # an earlier sample, validated since (nbadq's state file and SQLite's sidecars)...
+    for name in ("nba_dq.sqlite", "nba_dq.sqlite-shm", "nba_analytics.sqlite-wal"):
+        (out / name).write_bytes(b"state")
     assert main(["sample", "--out", str(out), "--seasons", "2024", "--seed", "7"]) == 0
     assert _manifest(out) == manifest
     assert differing_tables(out, root) == []
-    assert not (out / "stale.sqlite").exists()  # ...and is replaced whole
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in root.iterdir())  # ...is replaced whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again"]  # no temporary directory left behind
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith(f"built sample warehouse {out} (seasons 2024, seed 7, ")
@@ -58,3 +59,24 @@ def test_another_seed_builds_another_warehouse(one_season, tmp_path):
     other = _manifest(out)
     assert other["seed"] == 8 and other["expected_failing_dates"] != manifest["expected_failing_dates"]
     assert differing_tables(out, root) == [t.qualified for t in TABLES]
+
+
+def test_a_sample_refilled_through_serve_local_can_be_rebuilt(one_season, tmp_path):
+    """serve-local's simulated processors are nbadq writing the sample's files: closing them records the new
+    hashes in the manifest, so `make demo` (sample, validate, fill, ...) can run again over its own warehouse."""
+    import datetime as dt
+
+    from nbadq.backfill.local_service.processing import Processing
+
+    root, manifest = one_season
+    out = tmp_path / "again"
+    shutil.copytree(root, out)
+    processing = Processing(out)
+    day = manifest["expected_failing_dates"]["precompute.completeness"][0]
+    processing.phase4(dt.date.fromisoformat(day), [], backfill_mode=True)
+    processing.close()
+    files = _manifest(out)["files"]
+    assert files["nba_precompute.sqlite"] != manifest["files"]["nba_precompute.sqlite"]  # it did change...
+    assert files["nba_raw.sqlite"] == manifest["files"]["nba_raw.sqlite"]
+    assert main(["sample", "--out", str(out), "--seasons", "2024", "--seed", "7"]) == 0  # ...and is still ours
+    assert _manifest(out) == manifest

@@ -29,6 +29,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def test_failing_rules_exit_1_with_complete_json(house, capsys, tmp_path):
     house.sql("DELETE FROM nba_analytics.player_game_summary WHERE game_date = '2024-11-06'")
     out_json = tmp_path / "out" / "v.json"
+    out_json.parent.mkdir()  # a missing parent is exit 2 before any work (tests/hostile/test_validate.py)
     code, out, err = run_cli(capsys, "validate", "--warehouse", str(house.root), "--checkpoint", "analytics",
                              "--json", str(out_json))
     assert (code, err) == (1, "")

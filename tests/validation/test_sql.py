@@ -10,10 +10,11 @@ import pytest
 import sqlglot
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 from sqlglot import exp
 
 from nbadq.config import project_root
-from nbadq.validation import gx_runner  # noqa: F401  (registers the window hook before this test's listeners)
+from nbadq.validation import gx_runner  # noqa: F401  (GX and the window hook, as a run uses them)
 from nbadq.rules.batch import substitute_batch
 from nbadq.rules.project import load_project
 from nbadq.rules.window import Window
@@ -80,18 +81,18 @@ def test_windowed_run_filters_every_platform_table(house):
     def capture(conn, clause, multiparams, params, execution_options):
         sent.append(str(clause.compile(dialect=dialect, compile_kwargs={"literal_binds": True})))
 
-    def cursor(conn, cur, statement, parameters, context, executemany):
-        at_cursor.append(statement)
+    def trace(dbapi_conn, _record):  # SQLite's own trace: every statement as the database received it
+        dbapi_conn.set_trace_callback(at_cursor.append)
 
     event.listen(Engine, "before_execute", capture)
-    event.listen(Engine, "before_cursor_execute", cursor)
+    event.listen(Pool, "connect", trace)
     try:
         run_checkpoint(str(house.root), "nightly", dt.date(2024, 11, 1), dt.date(2024, 11, 30))
     finally:
         event.remove(Engine, "before_execute", capture)
-        event.remove(Engine, "before_cursor_execute", cursor)
+        event.remove(Pool, "connect", trace)
     # What reached the database carried the window, never the whole-history sentinel.
-    reached = [s for s in at_cursor if "nba_" in s]
+    reached = [s for s in at_cursor if "nba_" in s and not s.startswith(("ATTACH", "PRAGMA"))]
     assert reached and not [s for s in reached if "0001-01-01" in s or "9999-12-31" in s]
     assert all("'2024-11-01'" in s for s in reached if "BETWEEN" in s)
     # GX's statements are rendered for the window at the cursor, exactly as nbadq does here.
