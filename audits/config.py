@@ -1,6 +1,6 @@
-"""The audit's rules as configuration: `[tool.nbadq.audit]` in the audited project's pyproject, or `--config`.
+"""The audit's rules as configuration: the `audit` table of the audited project's settings file, or `--config`.
 
-    [tool.nbadq.audit]
+    [tool.nbadq.audit]                  # [audit] in nbadq.toml
     rules = [
       { method = "save_data", key = "rows_inserted" },
       { method = "save_analytics", key = "rows_processed" },
@@ -14,10 +14,10 @@ would pass every deploy.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nbadq.config import SETTINGS_FILES, SettingsFile, bad_value, explicit_file, find_settings
 from nbadq.errors import UsageError
 
 
@@ -60,23 +60,17 @@ class AuditConfig:
 
 
 def load_config(config_file: str | None, paths: list[str]) -> AuditConfig:
-    """`--config FILE` if given, else the nearest pyproject.toml with [tool.nbadq.audit] above the audited paths."""
+    """`--config FILE` if given, else the nearest settings file with an audit table above the audited paths.
+
+    The search starts at the audited paths, not the working directory: a pre-commit hook or CI step may audit
+    another checkout, whose own settings apply."""
     if config_file is not None:
-        path = Path(config_file)
-        if not path.is_file():
-            raise UsageError(f"--config {config_file}: no such file")
-        table = _read(path)
-        section = table.get("tool", {}).get("nbadq", {}).get("audit")
-        if section is None and ("tool" in table or path.name == "pyproject.toml"):
-            raise UsageError(f"--config {config_file}: no [tool.nbadq.audit] table in it")
-        # A pyproject-style file uses [tool.nbadq.audit]; a dedicated file may put the keys at its top level.
-        return _build(section if section is not None else table, path)
+        return _build(explicit_file(Path(config_file), "--config", "audit"))
     for directory in _search_dirs(paths):
-        candidate = directory / "pyproject.toml"
-        if _is_file(candidate):
-            section = _read(candidate).get("tool", {}).get("nbadq", {}).get("audit")
-            if section is not None:
-                return _build(section, candidate)
+        if any(_is_file(directory / name) for name in SETTINGS_FILES):
+            place = find_settings(directory).sub("audit")
+            if place is not None:
+                return _build(place)
     return AuditConfig()
 
 
@@ -105,54 +99,43 @@ def _search_dirs(paths: list[str]) -> list[Path]:
     return [common, *common.parents]
 
 
-def _read(path: Path) -> dict:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def _build(section: object, path: Path) -> AuditConfig:
-    where = f"{path} [tool.nbadq.audit]" if path.name == "pyproject.toml" else str(path)
-    if not isinstance(section, dict):
-        raise UsageError(f"{where}: expected a table of audit settings")
+def _build(place: SettingsFile) -> AuditConfig:
+    section, where = place.table, place.where()
     unknown = sorted(set(section) - _KNOWN_KEYS)
     if unknown:
         raise UsageError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(_KNOWN_KEYS))})")
-    rules = _rules(section["rules"], where) if "rules" in section else DEFAULT_RULES
-    bases = _names(section["bases"], "bases", where) if "bases" in section else DEFAULT_BASES
-    ignore = _strings(section["ignore"], "ignore", where) if "ignore" in section else ()
-    return AuditConfig(rules=rules, bases=bases, ignore=ignore, root=path.resolve().parent, source=where)
+    rules = _rules(section["rules"], place) if "rules" in section else DEFAULT_RULES
+    bases = _names(section["bases"], place.source("bases")) if "bases" in section else DEFAULT_BASES
+    ignore = _strings(section["ignore"], place.source("ignore")) if "ignore" in section else ()
+    root = Path(str(place.path)).resolve().parent  # an audit table always comes from a file
+    return AuditConfig(rules=rules, bases=bases, ignore=ignore, root=root, source=where)
 
 
-def _rules(value: object, where: str) -> tuple[Rule, ...]:
+def _rules(value: object, place: SettingsFile) -> tuple[Rule, ...]:
     if not isinstance(value, list) or not value:
-        raise UsageError(f"{where}: 'rules' must be a non-empty list of {{ method = ..., key = ... }} tables")
+        raise bad_value(place.source("rules"), "a non-empty list of { method = ..., key = ... } tables", value)
     rules = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict) or set(item) != {"method", "key"}:
-            raise UsageError(f"{where}: rules[{i}] must be a table with exactly 'method' and 'key'")
+            raise bad_value(place.source(f"rules[{i}]"), "a table with exactly 'method' and 'key'", item)
         method, key = item["method"], item["key"]
         if not (isinstance(method, str) and method.isidentifier()):
-            raise UsageError(f"{where}: rules[{i}].method must be a Python identifier, got {method!r}")
+            raise bad_value(place.source(f"rules[{i}].method"), "a Python identifier", method)
         if not (isinstance(key, str) and key):
-            raise UsageError(f"{where}: rules[{i}].key must be a non-empty string, got {key!r}")
+            raise bad_value(place.source(f"rules[{i}].key"), "a non-empty string", key)
         rules.append(Rule(method, key))
     return tuple(dict.fromkeys(rules))
 
 
-def _names(value: object, name: str, where: str) -> tuple[str, ...]:
-    names = _strings(value, name, where)
+def _names(value: object, source: str) -> tuple[str, ...]:
+    names = _strings(value, source)
     bad = [n for n in names if not n.isidentifier()]
     if bad:
-        raise UsageError(f"{where}: '{name}' holds class names; {bad[0]!r} is not one")
+        raise bad_value(source, "a list of class names", bad[0])
     return names
 
 
-def _strings(value: object, name: str, where: str) -> tuple[str, ...]:
+def _strings(value: object, source: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise UsageError(f"{where}: '{name}' must be a list of non-empty strings")
+        raise bad_value(source, "a list of non-empty strings", value)
     return tuple(dict.fromkeys(value))

@@ -27,7 +27,3 @@ class CircuitBreaker:
                 self._open = True
                 return True
             return False
-
-    @property
-    def is_open(self) -> bool:
-        return self._open

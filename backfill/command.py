@@ -21,7 +21,6 @@ from nbadq.backfill.backoff import Backoff
 from nbadq.backfill.circuit import CircuitBreaker
 from nbadq.backfill.client import FillClient, make_session
 from nbadq.backfill.config import Filler, load_fill_config
-from nbadq.backfill.layers import FILL_LAYERS
 from nbadq.backfill.ledger import Ledger, default_ledger_path, filled_dates, read_ledger, recorded_warehouses, unsettled
 from nbadq.backfill.outcomes import STATUSES, Outcome
 from nbadq.backfill.plan import Plan, build_plan, calendar_of
@@ -37,6 +36,7 @@ from nbadq.config import load_settings
 from nbadq.errors import UsageError
 from nbadq.exitcodes import ExitCode
 from nbadq.files import check_outputs, write_json_atomic
+from nbadq.layers import FILL_LAYERS
 from nbadq.warehouse.fingerprint import WarehouseIdentity, identify
 
 Outcomes = dict[str, dict[dt.date, Outcome]]
@@ -233,7 +233,10 @@ def _load_validate_doc(path: Path) -> dict:
     from nbadq.report.documents import check_validate_doc, load_json
 
     doc = load_json(path, "--from-validate")
-    check_validate_doc(doc)
+    try:
+        check_validate_doc(doc)
+    except UsageError as exc:  # name the file: the check's message points inside the document
+        raise UsageError(f"--from-validate {path}: {exc}") from None
     return doc
 
 

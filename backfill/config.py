@@ -1,12 +1,12 @@
-"""Which service refills which layer: `[tool.nbadq.fill]` in pyproject.toml, or a TOML file given with --config.
+"""Which service refills which layer: the `fill` table of the settings file (nbadq.config), or of --config FILE.
 
-    [tool.nbadq.fill]
+    [tool.nbadq.fill]                 # [fill] in nbadq.toml
     retry_base_seconds = 2.0          # first backoff; doubles per attempt, with jitter
     [tool.nbadq.fill.precompute]
     kind = "phase4"                   # phase4 | phase3 | http
     url_env = "NBADQ_PHASE4_URL"      # the base URL is read from this variable, never written in a file
 
-A --config file holds the same tables, either under [tool.nbadq.fill] or at its top level. Every problem (an
+A --config file holds the same tables under [tool.nbadq.fill], [fill] or at its top level. Every problem (an
 unknown layer, kind or key, a wrong type, a variable that is not set) is a UsageError naming the place to fix.
 """
 
@@ -15,14 +15,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from nbadq.backfill.layers import FILL_LAYERS
+from nbadq.config import SettingsFile, bad_value, explicit_file, find_settings
 from nbadq.errors import UsageError
+from nbadq.layers import FILL_LAYERS
 
 KINDS = ("phase4", "phase3", "http")
 
@@ -78,7 +78,6 @@ class FillConfig:
     retry_base_seconds: float = 2.0
     retry_max_seconds: float = 120.0
     ledger_dir: str = "uncommitted/fills"
-    source: str = "pyproject.toml"
 
 
 def is_loopback(url: str) -> bool:
@@ -92,129 +91,106 @@ def is_loopback(url: str) -> bool:
 
 
 def load_fill_config(path: Path | None = None) -> FillConfig:
-    """Read the fill configuration: `path` (--config) when given, else ./pyproject.toml (absent = no fillers)."""
+    """The fill configuration: `path` (--config) when given, else the settings file (absent = no fillers)."""
     if path is not None:
-        if not path.is_file():
-            raise UsageError(f"--config {path}: no such file")
-        data = _read_toml(path)
-        table = _dig(data, ("tool", "nbadq", "fill"), str(path))
-        if table is None and "tool" in data:
-            raise UsageError(f"--config {path}: no [tool.nbadq.fill] table (or put the fill tables at the top level)")
-        return parse_fill_table(table if table is not None else data, str(path))
-    default = Path("pyproject.toml")
-    if not default.is_file():
-        return FillConfig(source="(no pyproject.toml)")
-    table = _dig(_read_toml(default), ("tool", "nbadq", "fill"), str(default))
-    return parse_fill_table(table or {}, str(default))
+        return parse_fill_table(explicit_file(path, "--config", "fill"))
+    settings = find_settings()
+    return parse_fill_table(settings.sub("fill") or SettingsFile(settings.path, {}, (*settings.prefix, "fill")))
 
 
-def parse_fill_table(table: Mapping[str, Any], source: str) -> FillConfig:
-    where = "[tool.nbadq.fill]" if source.endswith("pyproject.toml") else source
+def parse_fill_table(place: SettingsFile | Mapping[str, Any], source: str = "") -> FillConfig:
+    """The fill table at `place`; a bare table is named by `source` (a file name) in messages."""
+    if not isinstance(place, SettingsFile):
+        place = SettingsFile(Path(source), dict(place))
     fillers: dict[str, Filler] = {}
-    for key, value in table.items():
+    for key, value in place.table.items():
         if isinstance(value, dict):
             if key not in FILL_LAYERS:
-                raise UsageError(f"{where}: unknown layer {key!r}; layers that can be filled: "
+                raise UsageError(f"{place.where()}: unknown layer {key!r}; layers that can be filled: "
                                  f"{', '.join(FILL_LAYERS)}")
-            fillers[key] = _filler(key, value, f"{where}.{key}")
+            fillers[key] = _filler(key, place.sub(key))
         elif key not in TOP_KEYS:
-            raise UsageError(f"{where}: unknown key {key!r}; known keys: {', '.join(TOP_KEYS)} "
+            raise UsageError(f"{place.where()}: unknown key {key!r}; known keys: {', '.join(TOP_KEYS)} "
                              f"and one table per layer ({', '.join(FILL_LAYERS)})")
-    base = _number(table.get("retry_base_seconds", 2.0), f"{where} retry_base_seconds", minimum=0.0)
-    cap = _number(table.get("retry_max_seconds", 120.0), f"{where} retry_max_seconds", minimum=0.0)
+    table = place.table
+    base = _number(table.get("retry_base_seconds", 2.0), place.source("retry_base_seconds"), minimum=0.0)
+    cap = _number(table.get("retry_max_seconds", 120.0), place.source("retry_max_seconds"), minimum=0.0)
     ledger_dir = table.get("ledger_dir", "uncommitted/fills")
     if not isinstance(ledger_dir, str) or not ledger_dir:
-        raise UsageError(f"{where} ledger_dir must be a directory path (a string)")
-    return FillConfig(fillers=fillers, retry_base_seconds=base, retry_max_seconds=cap, ledger_dir=ledger_dir,
-                      source=source)
+        raise bad_value(place.source("ledger_dir"), "a directory path (a string)", ledger_dir)
+    return FillConfig(fillers=fillers, retry_base_seconds=base, retry_max_seconds=cap, ledger_dir=ledger_dir)
 
 
-def _filler(layer: str, table: Mapping[str, Any], where: str) -> Filler:
+def _filler(layer: str, place: SettingsFile) -> Filler:
+    table = place.table
     unknown = sorted(set(table) - set(LAYER_KEYS))
     if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r}; known keys: {', '.join(LAYER_KEYS)}")
+        raise UsageError(f"{place.where()}: unknown key {unknown[0]!r}; known keys: {', '.join(LAYER_KEYS)}")
     kind = table.get("kind")
     if kind not in KINDS:
-        raise UsageError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise bad_value(place.source("kind"), f"one of {', '.join(KINDS)}", kind)
     defaults = KIND_DEFAULTS[kind]
     url_env = table.get("url_env", defaults["url_env"])
     if not isinstance(url_env, str) or not _ENV_NAME.match(url_env):
-        raise UsageError(f"{where}: url_env must name an environment variable (e.g. NBADQ_GRADING_URL), "
-                         f"not {url_env!r}")
+        raise bad_value(place.source("url_env"), "the name of an environment variable (e.g. NBADQ_GRADING_URL)",
+                        url_env)
     path = table.get("path", defaults["path"])
     if not isinstance(path, str) or (path and not path.startswith("/")):
-        raise UsageError(f"{where}: path must start with '/', not {path!r}")
+        raise bad_value(place.source("path"), "a path starting with '/'", path)
     return Filler(
         layer=layer, kind=kind, url_env=url_env, path=path,
         timeout_seconds=_number(table.get("timeout_seconds", defaults["timeout_seconds"]),
-                                f"{where} timeout_seconds", minimum=0.001),
-        concurrency=_whole(table.get("concurrency", defaults["concurrency"]), f"{where} concurrency"),
-        processors=_names(table.get("processors", defaults["processors"]), f"{where} processors"),
+                                place.source("timeout_seconds"), minimum=0.001),
+        concurrency=_whole(table.get("concurrency", defaults["concurrency"]), place.source("concurrency")),
+        processors=_names(table.get("processors", defaults["processors"]), place.source("processors")),
         max_days_per_request=_whole(table.get("max_days_per_request", DEFAULT_MAX_DAYS),
-                                    f"{where} max_days_per_request"),
-        body=_body(kind, table.get("body"), where),
-        method=_method(table.get("method", "POST"), where),
+                                    place.source("max_days_per_request")),
+        body=_body(kind, table.get("body"), place),
+        method=_method(table.get("method", "POST"), place.source("method")),
     )
 
 
-def _body(kind: str, body: Any, where: str) -> Any:
+def _body(kind: str, body: Any, place: SettingsFile) -> Any:
     """The http kind's body template: a table, or JSON text; it must mention {date} somewhere."""
     if kind != "http":
         if body is not None:
-            raise UsageError(f"{where}: body is only for kind = \"http\" ({kind} bodies are fixed by the contract)")
+            raise UsageError(f"{place.where()}: body is only for kind = \"http\" ({kind} bodies are fixed by the "
+                             "contract)")
         return None
     if body is None:
-        raise UsageError(f"{where}: kind \"http\" needs a body, e.g. body = {{ game_date = \"{{date}}\" }}")
+        raise UsageError(f"{place.where()}: kind \"http\" needs a body, e.g. body = {{ game_date = \"{{date}}\" }}")
     if isinstance(body, str):
         import json
 
         try:
             body = json.loads(body)
         except json.JSONDecodeError as exc:
-            raise UsageError(f"{where}: body is not JSON ({exc.msg} at column {exc.colno})") from None
+            raise bad_value(place.source("body"), f"a table or JSON text ({exc.msg} at column {exc.colno})",
+                            body) from None
     if "{date}" not in repr(body):
-        raise UsageError(f"{where}: body must contain {{date}} where the date goes")
+        raise bad_value(place.source("body"), "a template with {date} where the date goes", body)
     return body
 
 
-def _method(value: Any, where: str) -> str:
+def _method(value: Any, source: str) -> str:
     if value not in ("POST", "PUT"):
-        raise UsageError(f"{where}: method must be \"POST\" or \"PUT\", not {value!r}")
+        raise bad_value(source, '"POST" or "PUT"', value)
     return value
 
 
-def _number(value: Any, what: str, minimum: float) -> float:
+def _number(value: Any, source: str, minimum: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise UsageError(f"{what} must be a number >= {minimum:g}, not {value!r}")
+        raise bad_value(source, f"a number >= {minimum:g}", value)
     return float(value)
 
 
-def _whole(value: Any, what: str) -> int:
+def _whole(value: Any, source: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(f"{what} must be a whole number >= 1, not {value!r}")
+        raise bad_value(source, "a whole number >= 1", value)
     return value
 
 
-def _names(value: Any, what: str) -> tuple[str, ...]:
+def _names(value: Any, source: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise UsageError(f"{what} must be a list of processor class names")
+        raise bad_value(source, "a list of processor class names", value)
     return tuple(value)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: not valid TOML ({exc})") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
-
-
-def _dig(data: dict[str, Any], keys: tuple[str, ...], source: str) -> dict[str, Any] | None:
-    for key in keys:
-        if key not in data:
-            return None
-        data = data[key]
-        if not isinstance(data, dict):
-            raise UsageError(f"{source}: [{'.'.join(keys)}] must be a table")
-    return data

@@ -1,10 +1,6 @@
 """What happened to one date, decided from the call and from the tables (never from the HTTP status alone).
 
-filled          the date now passes the rules that made it fail (whatever the service answered)
-silent_failure  the service answered 2xx without reporting an error, and the date still fails
-failed          the call failed (HTTP or transport error after retries), the service reported a processor
-                error, or the re-check itself could not run; and the date still fails
-not_sent        the date was never sent: the circuit breaker opened or the run was interrupted
+The outcome names and their meanings are in nbadq/outcomes.py, the one list fill and the report share.
 """
 
 from __future__ import annotations
@@ -13,12 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nbadq.backfill.client import CallResult
+from nbadq.outcomes import FAILED, FILLED, NOT_SENT, SILENT_FAILURE, STATUSES
 
-FILLED = "filled"
-SILENT_FAILURE = "silent_failure"
-FAILED = "failed"
-NOT_SENT = "not_sent"
-STATUSES = (FILLED, SILENT_FAILURE, FAILED, NOT_SENT)
+__all__ = ["FAILED", "FILLED", "NOT_SENT", "SILENT_FAILURE", "STATUSES", "Outcome", "judge", "not_sent"]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from typing import Any, Iterable, Mapping
 
 from nbadq.backfill.config import Filler
 from nbadq.backfill.endpoints import Call, build_calls
-from nbadq.backfill.layers import FILL_LAYERS
+from nbadq.layers import FILL_LAYERS
+from nbadq.rules.spec import ERROR
 
 BOOTSTRAP = "bootstrap"
 NOT_A_GAME_DATE = "not_a_game_date"
@@ -76,12 +77,16 @@ def without(lp: LayerPlan, dates: Iterable[dt.date], reason: str, calendar: Mapp
 
 
 def failing_by_remediation(doc: Mapping[str, Any]) -> dict[str, dict[dt.date, set[str]]]:
-    """remediation layer -> date -> rules naming that layer that fail on that date."""
+    """remediation layer -> date -> error-severity rules naming that layer that fail on that date.
+
+    A `warn` rule's dates are reported, never refilled: they do not fail the run, so a fill that could not repair
+    them must not fail it either.
+    """
     found: dict[str, dict[dt.date, set[str]]] = {}
     for body in doc.get("layers", {}).values():
         for exp in body.get("expectations", []):
             target = exp.get("remediation")
-            if target not in FILL_LAYERS:
+            if target not in FILL_LAYERS or exp.get("severity", ERROR) != ERROR:
                 continue
             for text in exp.get("failing_dates") or []:
                 found.setdefault(target, {}).setdefault(dt.date.fromisoformat(text), set()).add(exp["rule"])

@@ -21,7 +21,7 @@ from nbadq.backfill.circuit import CircuitBreaker
 from nbadq.backfill.client import Attempt, CallResult, FillClient
 from nbadq.backfill.endpoints import Call
 from nbadq.backfill.ledger import Ledger
-from nbadq.backfill.outcomes import Outcome, judge, not_sent
+from nbadq.backfill.outcomes import NOT_SENT, Outcome, judge, not_sent
 from nbadq.backfill.plan import LayerPlan
 from nbadq.backfill.progress import Progress
 from nbadq.backfill.stopping import CIRCUIT_OPEN, StopFlag
@@ -108,7 +108,7 @@ class Runner:
                 self._ledger.write("outcome", layer=o.layer, date=o.date.isoformat(), status=o.status,
                                    attempts=o.attempts, last_http_status=o.last_http_status, detail=o.detail)
             self._progress.outcome(o)
-            if o.status != "not_sent" and self._circuit.record(o.bad):
+            if o.status != NOT_SENT and self._circuit.record(o.bad):
                 self._open_circuit(o)
         return outcomes
 

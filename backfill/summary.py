@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, TextIO
 
-from nbadq.backfill.layers import PROCESSABLE_ONLY
 from nbadq.backfill.outcomes import STATUSES, Outcome
 from nbadq.backfill.plan import Plan, failing_by_remediation
 from nbadq.backfill.progress import describe_attempts
 from nbadq.exitcodes import ExitCode
+from nbadq.layers import PROCESSABLE_ONLY
 
 SHOWN_PER_LAYER = 20
 
@@ -86,7 +86,7 @@ def print_summary(plan: Plan, outcomes: Mapping[str, Mapping[dt.date, Outcome]],
         print("\nnot filled:", file=out)
     for layer, count in unfillable.items():
         print(f"  {layer}: {count} failing date(s) and no filler configured (add [tool.nbadq.fill.{layer}] to "
-              "pyproject.toml, or give --config)", file=out)
+              f"pyproject.toml or [fill.{layer}] to nbadq.toml, or give --config)", file=out)
     for layer in dict.fromkeys(o.layer for o in problems):
         mine = [o for o in problems if o.layer == layer]
         for o in mine[:SHOWN_PER_LAYER]:

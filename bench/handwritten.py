@@ -2,15 +2,19 @@
 
 The benchmark's yardstick: what a person with sqlite3 and an afternoon would write. It re-derives the calendar
 itself (dedupe, openers with the contract's fallback, season days) and must agree with `nbadq validate`.
+Its SQL is hand-written per rule (BRANCHES, sharing the CTEs), by design; which rules it must answer for comes from
+the suites, and a dated suite rule without a branch (or a branch for no suite rule) is an error naming it.
 """
 
 from __future__ import annotations
 
 from nbadq.calendar import OPENERS
+from nbadq.config import project_root
+from nbadq.rules.project import load_project
 
 _OPENERS = " UNION ALL ".join(f"SELECT {y} AS sy, '{d.isoformat()}' AS opener" for y, d in OPENERS.items())
 
-SQL = f"""
+CTES = f"""
 WITH sched AS (
   SELECT game_id, game_date, game_status,
          ROW_NUMBER() OVER (PARTITION BY game_id, game_date ORDER BY processed_at DESC) AS rn
@@ -57,37 +61,57 @@ outputs AS (
   UNION ALL SELECT 'PlayerDailyCacheProcessor', d FROM pdc
   UNION ALL SELECT 'PlayerCompositeFactorsProcessor', game_date FROM pcf
   UNION ALL SELECT 'MLFeatureStoreProcessor', d FROM mlf)
-SELECT 'raw.gamebook_completeness' AS rule, c.game_date FROM cal c LEFT JOIN gb ON gb.game_date = c.game_date
-  WHERE COALESCE(gb.n, 0) < c.e
-UNION ALL SELECT 'analytics.completeness', c.game_date FROM cal c LEFT JOIN pgs ON pgs.game_date = c.game_date
-  WHERE COALESCE(pgs.n, 0) < c.e
-UNION ALL SELECT 'analytics.minutes_null_rate', game_date FROM nulls
-UNION ALL SELECT 'analytics.duplicate_keys', game_date FROM pgs_dup
-UNION ALL SELECT 'precompute.completeness', c.game_date FROM cal c
+"""
+
+BRANCHES = {  # rule -> the query of its failing dates (column d), over the CTEs above
+    "raw.gamebook_completeness": """SELECT c.game_date AS d FROM cal c LEFT JOIN gb ON gb.game_date = c.game_date
+  WHERE COALESCE(gb.n, 0) < c.e""",
+    "analytics.completeness": """SELECT c.game_date AS d FROM cal c LEFT JOIN pgs ON pgs.game_date = c.game_date
+  WHERE COALESCE(pgs.n, 0) < c.e""",
+    "analytics.minutes_null_rate": "SELECT game_date AS d FROM nulls",
+    "analytics.duplicate_keys": "SELECT game_date AS d FROM pgs_dup",
+    "precompute.completeness": """SELECT c.game_date AS d FROM cal c
   LEFT JOIN pcf ON pcf.game_date = c.game_date LEFT JOIN psz ON psz.d = c.game_date
   LEFT JOIN tdz ON tdz.d = c.game_date LEFT JOIN pdc ON pdc.d = c.game_date LEFT JOIN mlf ON mlf.d = c.game_date
-  WHERE c.sd >= 14 AND (pcf.n IS NULL OR psz.n IS NULL OR tdz.n IS NULL OR pdc.n IS NULL OR mlf.n IS NULL)
-UNION ALL SELECT 'precompute.early_season', c.game_date FROM cal c
+  WHERE c.sd >= 14 AND (pcf.n IS NULL OR psz.n IS NULL OR tdz.n IS NULL OR pdc.n IS NULL OR mlf.n IS NULL)""",
+    "precompute.early_season": """SELECT c.game_date AS d FROM cal c
   LEFT JOIN pcf ON pcf.game_date = c.game_date LEFT JOIN psz ON psz.d = c.game_date
   LEFT JOIN tdz ON tdz.d = c.game_date LEFT JOIN pdc ON pdc.d = c.game_date LEFT JOIN mlf ON mlf.d = c.game_date
-  WHERE c.sd BETWEEN 0 AND 13 AND (pcf.n > 0 OR psz.n > 0 OR pdc.n > 0 OR tdz.unflagged > 0 OR mlf.unflagged > 0)
-UNION ALL SELECT 'precompute.duplicate_keys', game_date FROM pcf_dup
-UNION ALL SELECT 'predictions.completeness', c.game_date FROM cal c LEFT JOIN pred ON pred.game_date = c.game_date
-  WHERE c.sd >= 14 AND COALESCE(pred.n, 0) < c.e
-UNION ALL SELECT 'predictions.duplicate_keys', game_date FROM pred_dup
-UNION ALL SELECT 'grading.completeness', p.game_date FROM pred p JOIN cal c ON c.game_date = p.game_date
-  LEFT JOIN acc ON acc.game_date = p.game_date WHERE COALESCE(acc.n, 0) < p.n
-UNION ALL SELECT 'grading.duplicate_keys', game_date FROM acc_dup
-UNION ALL SELECT DISTINCT 'reference.false_zero_runs', r.data_date FROM nba_reference.processor_run_history r
+  WHERE c.sd BETWEEN 0 AND 13 AND (pcf.n > 0 OR psz.n > 0 OR pdc.n > 0 OR tdz.unflagged > 0 OR mlf.unflagged > 0)""",
+    "precompute.duplicate_keys": "SELECT game_date AS d FROM pcf_dup",
+    "predictions.completeness": """SELECT c.game_date AS d FROM cal c LEFT JOIN pred ON pred.game_date = c.game_date
+  WHERE c.sd >= 14 AND COALESCE(pred.n, 0) < c.e""",
+    "predictions.duplicate_keys": "SELECT game_date AS d FROM pred_dup",
+    "grading.completeness": """SELECT p.game_date AS d FROM pred p JOIN cal c ON c.game_date = p.game_date
+  LEFT JOIN acc ON acc.game_date = p.game_date WHERE COALESCE(acc.n, 0) < p.n""",
+    "grading.duplicate_keys": "SELECT game_date AS d FROM acc_dup",
+    "reference.false_zero_runs": """SELECT DISTINCT r.data_date AS d FROM nba_reference.processor_run_history r
   JOIN outputs o ON o.p = r.processor_name AND o.d = r.data_date
   WHERE r.status = 'success' AND r.records_processed = 0 AND r.processed_at = (
     SELECT MAX(processed_at) FROM nba_reference.processor_run_history h
-    WHERE h.processor_name = r.processor_name AND h.data_date = r.data_date AND h.status <> 'running')
-"""
+    WHERE h.processor_name = r.processor_name AND h.data_date = r.data_date AND h.status <> 'running')""",
+}
+
+
+def suite_date_rules() -> list[str]:
+    """The dated rules of the project's suites (those that report failing dates)."""
+    return list(dict.fromkeys(e.rule for e in load_project(project_root()).rules() if e.dated))
+
+
+def statement(rules: list[str]) -> str:
+    """One statement answering for `rules`; LookupError naming each rule without a branch, or a branch too many."""
+    missing = [r for r in rules if r not in BRANCHES]
+    stray = [r for r in BRANCHES if r not in rules]
+    problems = [f"no yardstick SQL for suite rules {missing}"] * bool(missing) + \
+        [f"yardstick SQL for rules the suites do not have {stray}"] * bool(stray)
+    if problems:
+        raise LookupError(f"bench/handwritten.py (BRANCHES): {'; '.join(problems)}")
+    return CTES + "\nUNION ALL ".join(f"SELECT '{rule}' AS rule, d FROM ({BRANCHES[rule]})" for rule in rules)
 
 
 def failing_dates(conn) -> dict[str, list[str]]:  # noqa: ANN001 (sqlite3.Connection)
+    """Each failing dated suite rule's dates (rules that pass are absent)."""
     out: dict[str, set[str]] = {}
-    for rule, day in conn.execute(SQL):
+    for rule, day in conn.execute(statement(suite_date_rules())):
         out.setdefault(rule, set()).add(str(day))
     return {rule: sorted(days) for rule, days in out.items()}

@@ -26,7 +26,9 @@ from nbadq.warehouse.local import open_connection  # noqa: E402
 BUILDS = (("1 season (2024)", [2024]), ("5 seasons (2021-2025)", list(range(2021, 2026))),
           ("10 seasons (2016-2025)", list(range(2016, 2026))))
 SHORT = {"nba_raw.nbac_schedule": "schedule", "nba_raw.nbac_gamebook_player_stats": "gamebook",
-         "nba_analytics.player_game_summary": "analytics", "nba_precompute.player_composite_factors": "PCF",
+         "nba_raw.bettingpros_player_points_props": "props", "nba_analytics.player_game_summary": "analytics",
+         "nba_analytics.team_offense_game_summary": "team off.", "nba_analytics.team_defense_game_summary": "team def.",
+         "nba_analytics.upcoming_player_game_context": "context", "nba_precompute.player_composite_factors": "PCF",
          "nba_precompute.player_shot_zone_analysis": "PSZA", "nba_precompute.team_defense_zone_analysis": "TDZA",
          "nba_precompute.player_daily_cache": "PDC", "nba_predictions.ml_feature_store_v2": "MLFS",
          "nba_predictions.player_prop_predictions": "predictions", "nba_predictions.prediction_accuracy": "grading",
@@ -70,7 +72,7 @@ def bench_processors(root: Path, dates: int) -> None:
         "ORDER BY game_date")]
     step = max(1, len(days) // dates)
     sample = days[::step][:dates]
-    p4, p3 = [], []
+    p4, p3, p3_all = [], [], []
     for day in sample:
         t = time.perf_counter()
         run_phase4(conn, day, [], backfill_mode=True)
@@ -78,12 +80,16 @@ def bench_processors(root: Path, dates: int) -> None:
         t = time.perf_counter()
         run_phase3(conn, day, day, ["PlayerGameSummaryProcessor"])
         p3.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        run_phase3(conn, day, day, [])  # every Phase 3 processor: what serve-local runs for a date by default
+        p3_all.append((time.perf_counter() - t) * 1000)
     conn.close()
     print()
     print(f"| processor call on the 5-season warehouse ({len(sample)} game dates) | median ms | p90 ms | max ms |")
     print("|---|---:|---:|---:|")
     print(f"| run_phase4 (all five processors, one date) | {_percentiles(p4)} |")
     print(f"| run_phase3 (PlayerGameSummaryProcessor, one date) | {_percentiles(p3)} |")
+    print(f"| run_phase3 (all processors: four tables, one date) | {_percentiles(p3_all)} |")
 
 
 def main() -> None:

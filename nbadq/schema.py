@@ -85,14 +85,33 @@ TABLES: tuple[Table, ...] = (
     Table("nba_raw", "nbac_schedule", _cols(
         "game_id STRING, game_date DATE, season_year INT64, game_status INT64, is_regular_season BOOL, "
         "is_playoffs BOOL, is_all_star BOOL, playoff_round STRING, home_team_tricode STRING, "
-        "away_team_tricode STRING, processed_at TIMESTAMP"), "game_date", ("game_id", "game_date")),
+        "away_team_tricode STRING, processed_at TIMESTAMP, home_team_score INT64, away_team_score INT64, "
+        "game_date_est TIMESTAMP"), "game_date", ("game_id", "game_date")),
     Table("nba_raw", "nbac_gamebook_player_stats", _cols(
         "game_id STRING, game_date DATE, season_year INT64, player_lookup STRING, team_abbr STRING, "
         "player_status STRING, minutes STRING, points INT64"), "game_date", ("game_id", "player_lookup")),
+    # Added 2026-11-30 (contract section 1, "More tables"): one offered line per bookmaker, side and scrape.
+    Table("nba_raw", "bettingpros_player_points_props", _cols(
+        "game_date DATE, player_lookup STRING, bookmaker STRING, bet_side STRING, points_line FLOAT64, "
+        "is_active BOOL, processed_at TIMESTAMP"), "game_date",
+        ("game_date", "player_lookup", "bookmaker", "bet_side", "processed_at")),
     Table("nba_analytics", "player_game_summary", _cols(
         "player_lookup STRING, game_id STRING, game_date DATE, season_year INT64, team_abbr STRING, "
         "opponent_team_abbr STRING, points INT64, minutes_played NUMERIC, is_dnp BOOL, is_active BOOL, "
-        "player_status STRING, processed_at TIMESTAMP"), "game_date", ("game_id", "player_lookup")),
+        "player_status STRING, processed_at TIMESTAMP, usage_rate NUMERIC, plus_minus INT64, fg_attempts INT64"),
+        "game_date", ("game_id", "player_lookup")),
+    Table("nba_analytics", "team_offense_game_summary", _cols(
+        "game_id STRING, game_date DATE, season_year INT64, team_abbr STRING, opponent_team_abbr STRING, "
+        "points_scored INT64, fg_attempts INT64, home_game BOOL, processed_at TIMESTAMP"), "game_date",
+        ("game_id", "team_abbr")),
+    Table("nba_analytics", "team_defense_game_summary", _cols(
+        "game_id STRING, game_date DATE, season_year INT64, defending_team_abbr STRING, "
+        "opponent_team_abbr STRING, points_allowed INT64, processed_at TIMESTAMP"), "game_date",
+        ("game_id", "defending_team_abbr")),
+    Table("nba_analytics", "upcoming_player_game_context", _cols(
+        "player_lookup STRING, game_id STRING, game_date DATE, team_abbr STRING, opponent_team_abbr STRING, "
+        "has_prop_line BOOL, current_points_line NUMERIC, processed_at TIMESTAMP"), "game_date",
+        ("game_date", "player_lookup")),
     Table("nba_precompute", "player_composite_factors", _cols(
         "player_lookup STRING, game_id STRING, game_date DATE, analysis_date DATE, fatigue_score INT64, "
         "total_composite_adjustment NUMERIC, early_season_flag BOOL, is_production_ready BOOL, "
@@ -108,15 +127,19 @@ TABLES: tuple[Table, ...] = (
         "early_season_flag BOOL, processed_at TIMESTAMP"), "cache_date", ("cache_date", "player_lookup")),
     Table("nba_predictions", "ml_feature_store_v2", _cols(
         "player_lookup STRING, game_id STRING, game_date DATE, feature_count INT64, early_season_flag BOOL, "
-        "is_production_ready BOOL, processed_at TIMESTAMP"), "game_date", ("game_date", "player_lookup"),
+        "is_production_ready BOOL, processed_at TIMESTAMP, feature_quality_score NUMERIC"), "game_date",
+        ("game_date", "player_lookup"),
         partitioned=False),
     Table("nba_predictions", "player_prop_predictions", _cols(
         "prediction_id STRING, player_lookup STRING, game_id STRING, game_date DATE, system_id STRING, "
-        "predicted_points NUMERIC, is_active BOOL, created_at TIMESTAMP"), "game_date", ("prediction_id",),
+        "predicted_points NUMERIC, is_active BOOL, created_at TIMESTAMP, line_source STRING, "
+        "current_points_line NUMERIC, recommendation STRING, invalidation_reason STRING"), "game_date",
+        ("prediction_id",),
         partitioned=False),
     Table("nba_predictions", "prediction_accuracy", _cols(
         "player_lookup STRING, game_id STRING, game_date DATE, system_id STRING, actual_points INT64, "
-        "minutes_played NUMERIC, is_voided BOOL, graded_at TIMESTAMP"), "game_date",
+        "minutes_played NUMERIC, is_voided BOOL, graded_at TIMESTAMP, line_source STRING, has_prop_line BOOL, "
+        "prediction_correct BOOL"), "game_date",
         ("player_lookup", "game_id", "system_id")),
     Table("nba_reference", "processor_run_history", _cols(
         "processor_name STRING, run_id STRING, status STRING, data_date DATE, records_processed INT64, "

@@ -24,7 +24,9 @@ from nbadq.warehouse.local import create_dataset_files, open_connection, require
 
 # Without backfill_mode the Phase 3 service silently skips dates older than this (contract, section 4).
 PHASE3_RECENT_DAYS = 90
-WRITTEN = ("nba_analytics.player_game_summary", "nba_precompute.player_composite_factors",
+WRITTEN = ("nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary",
+           "nba_analytics.team_defense_game_summary", "nba_analytics.upcoming_player_game_context",
+           "nba_precompute.player_composite_factors",
            "nba_precompute.player_shot_zone_analysis", "nba_precompute.team_defense_zone_analysis",
            "nba_precompute.player_daily_cache", "nba_predictions.ml_feature_store_v2",
            "nba_reference.processor_run_history")

@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--output", metavar="FILE", help="write the output to FILE instead of standard output")
     parser.add_argument("--config", metavar="FILE",
-                        help="TOML file with the rules (default: [tool.nbadq.audit] of the nearest pyproject.toml)")
+                        help="TOML file with the rules (default: the audit table of the nearest nbadq.toml or "
+                             "pyproject.toml)")
     parser.add_argument("--junit", metavar="FILE", help="also write JUnit XML: one test case per audited method")
     parser.add_argument("--summary-md", metavar="FILE", dest="summary_md",
                         help="also write a short Markdown summary (for a CI step summary)")

@@ -12,7 +12,6 @@ import argparse
 import os
 import platform
 from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nbadq import __version__
@@ -71,11 +70,13 @@ def _project(missing: list[str]) -> Project | None:
 
 
 def _settings_file() -> None:
-    path = Path("pyproject.toml")
-    from nbadq.config import read_pyproject_table
+    from nbadq.config import find_settings
 
-    has_table = path.is_file() and bool(read_pyproject_table(path, "tool", "nbadq"))
-    shown = f"{path.resolve()} [tool.nbadq]" if has_table else "none ([tool.nbadq] in ./pyproject.toml): defaults"
+    found = find_settings()
+    if found.path is None:
+        shown = "none (./nbadq.toml, or [tool.nbadq] in ./pyproject.toml): defaults"
+    else:
+        shown = f"{found.path.resolve()}" + (f" [{'.'.join(found.prefix)}]" if found.prefix else "")
     print(f"settings   {shown}")
 
 
@@ -107,7 +108,7 @@ def _warehouse(flag: str | None, project: Project | None, missing: list[str]) ->
 
 def _services() -> None:
     from nbadq.backfill.config import load_fill_config
-    from nbadq.backfill.layers import FILL_LAYERS
+    from nbadq.layers import FILL_LAYERS
 
     try:
         config = load_fill_config()

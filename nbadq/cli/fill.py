@@ -10,8 +10,6 @@ from pathlib import Path
 
 from nbadq.cli.options import add_warehouse_option, add_window_options, window_from
 
-HELP = "refill only the failing dates through the platform's services"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_warehouse_option(parser)
@@ -37,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="plan from this `nbadq validate --json` document instead of validating first; "
                              "each date is re-checked before it is sent")
     parser.add_argument("--config", type=Path, metavar="PATH",
-                        help="fill configuration (TOML) instead of [tool.nbadq.fill] in ./pyproject.toml")
+                        help="fill configuration (TOML) instead of the settings file's ([tool.nbadq.fill] or [fill])")
 
 
 def run(args: argparse.Namespace) -> int:

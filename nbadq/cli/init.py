@@ -1,9 +1,10 @@
 """`nbadq init [DIR]`: write an nbadq project into a platform repository, for people to edit and review.
 
 It writes the default GX project (great_expectations.yml, expectations/, checkpoints/, validation_definitions/),
-`uncommitted/.gitignore` (GX's validation results and Data Docs land there and stay out of git), and the
-`[tool.nbadq]` tables: appended to DIR/pyproject.toml when it exists, else in a new DIR/pyproject.toml, the file
-every nbadq command reads its settings from. It refuses (exit 2, nothing written) when any of that exists already.
+`uncommitted/.gitignore` (GX's validation results and Data Docs land there and stay out of git), and the settings
+(see nbadq.config): the `[tool.nbadq]` tables appended to DIR/pyproject.toml when it exists, else in a new one; or,
+with `--settings nbadq.toml`, the same tables in a new DIR/nbadq.toml. It refuses (exit 2, nothing written) when any
+of that exists already, or when the directory would end up with settings in both files.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+from nbadq.config import NBADQ_TOML, PYPROJECT
 from nbadq.errors import UsageError
 from nbadq.exitcodes import ExitCode
 from nbadq.files import check_output, write_text_atomic
 from nbadq.project_files import PROJECT_FILES, packaged_default
 
-PYPROJECT = "pyproject.toml"
 IGNORED = "uncommitted"
 
 # The team's defaults, meant to be edited. Mirrors the README; a test loads it with fill's and audit's own readers.
@@ -59,11 +60,16 @@ rules = [
 bases = ["ProcessorBase", "AnalyticsProcessorBase", "PrecomputeProcessorBase"]
 ignore = ["tests/fixtures", "*_pb2.py"]
 """
+# nbadq.toml holds the same tables at its top level: [tool.nbadq.fill] becomes [fill].
+NBADQ_TOML_TEXT = TOOL_NBADQ.replace("[tool.nbadq]\n", "").replace("[tool.nbadq.", "[")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", nargs="?", default=".", metavar="DIR",
                         help="where to write the project (default: the working directory; created if absent)")
+    parser.add_argument("--settings", choices=(PYPROJECT, NBADQ_TOML), default=PYPROJECT,
+                        help="where the settings go: [tool.nbadq] in DIR/pyproject.toml (default) or a new "
+                             "DIR/nbadq.toml")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,37 +77,47 @@ def run(args: argparse.Namespace) -> int:
     source = packaged_default()
     if source is None:
         raise UsageError("this installation has no packaged default project to copy; reinstall nbadq")
-    pyproject_text = _checked_target(target)
+    pyproject_text = _checked_target(target, args.settings)
     created = _write_project(source, target)
     try:
-        _write_config(target / PYPROJECT, pyproject_text)
+        if args.settings == NBADQ_TOML:
+            write_text_atomic(target / NBADQ_TOML, NBADQ_TOML_TEXT)  # a failed write leaves no file behind
+        else:
+            _write_config(target / PYPROJECT, pyproject_text)
     except BaseException:
         _remove(created)
         raise
-    _say(target, appended=pyproject_text is not None)
+    _say(target, args.settings, appended=args.settings == PYPROJECT and pyproject_text is not None)
     return ExitCode.OK
 
 
-def _checked_target(target: Path) -> str | None:
+def _checked_target(target: Path, settings: str) -> str | None:
     """Everything that could stop init, checked before anything is written; the existing pyproject text, if any."""
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target}: exists and is not a directory")
     if not target.exists() and not target.parent.is_dir():
         raise UsageError(f"{target}: its parent directory does not exist; create it first")
-    existing = [name for name in (*PROJECT_FILES, IGNORED) if os.path.lexists(target / name)]
+    existing = [name for name in (*PROJECT_FILES, IGNORED, NBADQ_TOML) if os.path.lexists(target / name)]
     if existing:
         raise UsageError(f"{target} already holds {', '.join(existing)}: nbadq init never overwrites; "
                          "remove them or choose another directory")
     if not os.access(target if target.exists() else target.parent, os.W_OK | os.X_OK):
         raise UsageError(f"{target}: not writable; choose a directory you can write")
-    pyproject = target / PYPROJECT
+    return _checked_pyproject(target / PYPROJECT, settings)
+
+
+def _checked_pyproject(pyproject: Path, settings: str) -> str | None:
+    """The existing pyproject text (None when there is none), once it is known to take the settings."""
     if not pyproject.exists():
         return None
-    check_output(pyproject, PYPROJECT)
+    if settings == PYPROJECT:
+        check_output(pyproject, PYPROJECT)  # before reading: a FIFO would block the read
     text = _read(pyproject)
+    # Even beside a new nbadq.toml: a directory with settings in both files is refused by every command.
     if "nbadq" in _toml(text, pyproject, "not valid TOML").get("tool", {}):
         raise UsageError(f"{pyproject}: already has [tool.nbadq]; nbadq init never overwrites")
-    _toml(_appended(text), pyproject, "cannot take [tool.nbadq]")  # e.g. an inline `tool = {...}` table
+    if settings == PYPROJECT:
+        _toml(_appended(text), pyproject, "cannot take [tool.nbadq]")  # e.g. an inline `tool = {...}` table
     return text
 
 
@@ -179,11 +195,14 @@ def _write_config(pyproject: Path, existing: str | None) -> None:
     os.chmod(pyproject, mode)  # the atomic writer creates 0644; the file keeps the mode it had
 
 
-def _say(target: Path, appended: bool) -> None:
+def _say(target: Path, settings: str, appended: bool) -> None:
     suites = sorted(p.stem for p in (target / "expectations").glob("*.json"))
     checkpoints = sorted(p.stem for p in (target / "checkpoints").glob("*.json"))
     print(f"nbadq project written to {target.resolve()}")
     print(f"  great_expectations.yml, expectations/ ({len(suites)} suites: {', '.join(suites)}),")
     print(f"  checkpoints/ ({', '.join(checkpoints)}), validation_definitions/, {IGNORED}/.gitignore")
-    print(f"  [tool.nbadq] {'appended to' if appended else 'written in a new'} {PYPROJECT}")
+    if settings == NBADQ_TOML:
+        print(f"  settings written in a new {NBADQ_TOML}")
+    else:
+        print(f"  [tool.nbadq] {'appended to' if appended else 'written in a new'} {PYPROJECT}")
     print("next: review and commit them; edit rules in expectations/*.json; check the setup with `nbadq doctor`")

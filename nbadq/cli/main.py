@@ -1,7 +1,8 @@
 """`nbadq` entry point: an explicit registry of sub-commands, each in its own module, imported lazily.
 
-A sub-command module defines `HELP` (one line), `add_arguments(parser)` and `run(args) -> int`. Modules are
-imported only when their command runs, so `nbadq audit` and `nbadq --help` never pay for Great Expectations.
+A sub-command module defines `add_arguments(parser)` and `run(args) -> int`; its one-line help is in COMMANDS.
+Modules are imported only when their command runs, so `nbadq audit` and `nbadq --help` never pay for Great
+Expectations.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from nbadq.errors import UsageError
 from nbadq.exitcodes import ExitCode
 from nbadq.files import check_output
 
-HELP = "write the offline HTML report"
 DEFAULT_VALIDATE_JSON = Path("uncommitted/validate.json")
 DEFAULT_OUT = Path("uncommitted/report.html")
 

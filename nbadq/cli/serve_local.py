@@ -7,7 +7,6 @@ Ctrl-C or SIGTERM (exit 0).
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -16,7 +15,6 @@ from pathlib import Path
 from nbadq.cli.options import add_warehouse_option
 from nbadq.errors import UsageError
 
-HELP = "serve the Phase 3/4 contracts on 127.0.0.1 (demos and tests)"
 DEFAULT_PORT = 8765
 
 
@@ -67,7 +65,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_port(path: Path, port: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(f"{port}\n", encoding="utf-8")
-    os.replace(temp, path)  # a reader polling for the file never sees it half-written
+    from nbadq.files import write_text_atomic
+
+    write_text_atomic(path, f"{port}\n")  # a reader polling for the file never sees it half-written

@@ -11,6 +11,7 @@ from nbadq.cli.options import add_warehouse_option, add_window_options, window_f
 from nbadq.exitcodes import ExitCode
 from nbadq.files import STDOUT, check_output, check_outputs, write_json_atomic
 from nbadq.report.formatting import observed_text
+from nbadq.rules.spec import ERROR
 
 FIRST_DATES = 3
 
@@ -37,22 +38,38 @@ def _findings(findings: list[str]) -> list[str]:
     return [f"          {text}" for text in findings[:FIRST_DATES]] + more
 
 
+def _warned(expectations: list[dict[str, Any]]) -> int:
+    """Warn-severity expectations that failed: reported, never failing the run."""
+    return sum(not e["success"] and e["severity"] != ERROR for e in expectations)
+
+
+def _warnings(count: int) -> str:
+    return f" ({count} warning{'s' if count != 1 else ''})" if count else ""
+
+
+def _rule_line(e: dict[str, Any]) -> str:
+    detail = _first(e["failing_dates"]) if e["failing_dates"] else \
+        f"observed {observed_text(e['observed_value'], e.get('observed_unit'))}"
+    # A warning is marked in the indent, so its counts and dates line up with the failing rules' columns.
+    head = f"  WARN {e['rule']:<29}" if e["severity"] != ERROR else f"      {e['rule']:<30}"
+    return f"{head} {len(e['failing_dates']):>4}  {detail}"
+
+
 def summary_lines(doc: dict[str, Any]) -> list[str]:
     window = doc["window"]
     span = f"{window['since'] or 'start'} .. {window['until'] or 'end'}"
     lines = [f"checkpoint {doc['checkpoint']} on {doc['warehouse']} ({span})"]
     lines += [f"  note: {note}" for note in doc.get("notes", [])]
     for name, layer in doc["layers"].items():
-        status = "PASS" if layer["success"] else "FAIL"
+        status = ("PASS" if layer["success"] else "FAIL") + _warnings(_warned(layer["expectations"]))
         lines.append(f"  {name:<12} {status}  {len(layer['failing_dates'])} failing date(s)")
-        for e in layer["expectations"]:
-            if e["success"]:
-                continue
-            detail = _first(e["failing_dates"]) if e["failing_dates"] else \
-                f"observed {observed_text(e['observed_value'], e.get('observed_unit'))}"
-            lines.append(f"      {e['rule']:<30} {len(e['failing_dates']):>4}  {detail}")
-            lines += _findings(e.get("findings", []))
-    lines.append("result: " + ("all rules pass" if doc["success"] else "rules failed"))
+        # Failing rules first, then warnings: what fails the run is read first.
+        for e in sorted(layer["expectations"], key=lambda e: e["severity"] != ERROR):
+            if not e["success"]:
+                lines.append(_rule_line(e))
+                lines += _findings(e.get("findings", []))
+    warned = _warned([e for layer in doc["layers"].values() for e in layer["expectations"]])
+    lines.append("result: " + ("all rules pass" if doc["success"] else "rules failed") + _warnings(warned))
     return lines
 
 

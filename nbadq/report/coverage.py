@@ -3,6 +3,7 @@
 A cell is
 - failing   when the date is in the layer's failing dates (this wins over everything, so a bootstrap date that
             fails precompute.early_season is red);
+- warning   when it fails only warn-severity rules of the layer (reported, not failing: amber);
 - bootstrap when it is a game date the platform cannot process yet (season days 0-13) and the layer is one
             whose processors write nothing then by design (precompute, predictions);
 - passing   when it is any other game date;
@@ -18,14 +19,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nbadq.calendar import season_year_of
+from nbadq.layers import PROCESSABLE_ONLY
 from nbadq.report.calendar_grid import Week, weeks
 from nbadq.report.fill_view import FillOutcome
 from nbadq.report.formatting import season_label, weekday_date
 from nbadq.report.results import LayerResult
 
-FAILING, BOOTSTRAP, PASSING, NO_GAMES = "failing", "bootstrap", "passing", "no-games"
-STATUSES = (FAILING, BOOTSTRAP, PASSING, NO_GAMES)
-BOOTSTRAP_LAYERS = frozenset({"precompute", "predictions"})
+FAILING, WARNING, BOOTSTRAP, PASSING, NO_GAMES = "failing", "warning", "bootstrap", "passing", "no-games"
+STATUSES = (FAILING, WARNING, BOOTSTRAP, PASSING, NO_GAMES)
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,15 @@ class SeasonCalendar:
         return weeks(self.start, self.end)
 
 
-def cell_status(layer: str, day: dt.date, failing: set[dt.date] | frozenset[dt.date], game: GameDate | None) -> str:
+def cell_status(layer: str, day: dt.date, failing: set[dt.date] | frozenset[dt.date], game: GameDate | None,
+                warning: set[dt.date] | frozenset[dt.date] = frozenset()) -> str:
     if day in failing:
         return FAILING
+    if day in warning:
+        return WARNING
     if game is None:
         return NO_GAMES
-    if layer in BOOTSTRAP_LAYERS and not game.processable:
+    if layer in PROCESSABLE_ONLY and not game.processable:
         return BOOTSTRAP
     return PASSING
 
@@ -103,13 +107,14 @@ def season_calendars(validate_doc: dict, layers: tuple[LayerResult, ...],
     seasons_doc = validate_doc["calendar"].get("seasons", {})
     window = validate_doc.get("window") or {}
     since, until = (_optional_date(window.get(k)) for k in ("since", "until"))
-    failing_any = {d for layer in layers for d in layer.failing_dates}
-    years = {g.season_year for g in games.values()} | {season_year_of(d) for d in failing_any}
+    # A date with only warnings is drawn too: a season stretches to show it.
+    flagged = {d for layer in layers for d in (*layer.failing_dates, *layer.warning_dates)}
+    years = {g.season_year for g in games.values()} | {season_year_of(d) for d in flagged}
     calendars = []
     for year in sorted(years, reverse=True):
         season = seasons_doc.get(str(year), {})
         opener = _optional_date(season.get("opener"))
-        span = _season_span(year, opener, games, failing_any, since, until)
+        span = _season_span(year, opener, games, flagged, since, until)
         if span is None:
             continue
         start, end = span
@@ -140,11 +145,11 @@ def _season_span(year: int, opener: dt.date | None, games: dict[dt.date, GameDat
 
 def _layer_calendar(layer: LayerResult, drawn: list[dt.date], games: dict[dt.date, GameDate],
                     opener: dt.date | None, fill: dict[tuple[str, dt.date], FillOutcome]) -> LayerCalendar:
-    failing = set(layer.failing_dates)
+    failing, warning = set(layer.failing_dates), set(layer.warning_dates)
     cells = {}
     for day in drawn:
         game = games.get(day)
-        status = cell_status(layer.name, day, failing, game)
+        status = cell_status(layer.name, day, failing, game, warning)
         outcome = fill.get((layer.name, day))
         title = _title(layer, day, status, game, opener, outcome)
         cells[day] = Cell(date=day, status=status, title=title, fill=outcome.status if outcome else None)
@@ -157,6 +162,9 @@ def _title(layer: LayerResult, day: dt.date, status: str, game: GameDate | None,
     lines = [f"{weekday_date(day)} · {layer.name}", status.replace("-", " ").upper()]
     if status == FAILING:
         lines += layer.reasons_on(day) or ["listed in the layer's failing dates"]
+    if status == WARNING:
+        lines += layer.reasons_on(day, warnings=True) or ["listed in the layer's warning dates"]
+        lines.append("warn severity: reported, does not fail the run")
     if status == BOOTSTRAP:
         lines.append("excluded by design: Phase 4 needs 14 days of history")
     season_day = game.season_day if game and game.season_day is not None else (

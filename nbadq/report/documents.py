@@ -1,21 +1,29 @@
-"""Reading the validate and fill JSON documents, and checking the keys the report relies on.
+"""Reading the validate and fill JSON documents, and checking them against their published JSON Schemas.
 
-The documents are written by `nbadq validate --json` and `nbadq fill --json`. A report drawn from a document with
-a missing key or a bad date would show a wrong picture, so every problem becomes a one-line UsageError that names
-the place in the document and what to do, before anything is written.
+The documents are written by `nbadq validate --json` and `nbadq fill --json`; their contracts are
+`schemas/validate.schema.json` and `schemas/fill.schema.json` (shipped as package data in nbadq/schemas/; the
+repository's top-level `schemas/` links there). A report drawn from a document with a missing key or a bad date
+would show a wrong picture, so the first problem becomes a one-line UsageError that names its JSON path, before
+anything is written.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nbadq.calendar import iso_date
-from nbadq.errors import UsageError
+from jsonschema import Draft202012Validator, ValidationError
 
-FILL_STATUSES = ("filled", "silent_failure", "failed", "not_sent")
+from nbadq.errors import UsageError
+from nbadq.outcomes import STATUSES
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+FILL_STATUSES = STATUSES  # fill.schema.json's outcome enum (a test holds it)
+JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number",
+              type(None): "null"}
 
 
 def load_json(path: Path, what: str) -> dict:
@@ -37,93 +45,67 @@ def load_json(path: Path, what: str) -> dict:
     return doc
 
 
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    """The checker for `schemas/<name>.schema.json`; `format: date` is enforced, not just annotated."""
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
 def check_validate_doc(doc: Any) -> None:
-    """Raise UsageError unless `doc` has the shape `nbadq validate --json` writes."""
-    _expect(doc, dict, "the validate document")
-    _expect(doc.get("success"), bool, "success")
-    _expect(doc.get("layers"), dict, "layers")
-    window = doc.get("window") or {}
-    _expect(window, dict, "window")
-    for key in ("since", "until"):
-        if window.get(key) is not None:
-            _date(window[key], f"window.{key}")
-    for layer, body in doc["layers"].items():
-        where = f"layers.{layer}"
-        _expect(body, dict, where)
-        _expect(body.get("success"), bool, f"{where}.success")
-        _dates(body.get("failing_dates"), f"{where}.failing_dates")
-        _expect(body.get("expectations"), list, f"{where}.expectations")
-        for i, exp in enumerate(body["expectations"]):
-            _check_expectation(exp, f"{where}.expectations[{i}]")
-    calendar = doc.get("calendar")
-    _expect(calendar, dict, "calendar")
-    _expect(calendar.get("seasons", {}), dict, "calendar.seasons")
-    for year, season in calendar.get("seasons", {}).items():
-        _season_year(year, f"calendar.seasons key {year!r}")
-        _expect(season, dict, f"calendar.seasons.{year}")
-        _date(season.get("opener"), f"calendar.seasons.{year}.opener")
-    _expect(calendar.get("game_dates"), list, "calendar.game_dates")
-    for i, game in enumerate(calendar["game_dates"]):
-        where = f"calendar.game_dates[{i}]"
-        _expect(game, dict, where)
-        _date(game.get("date"), f"{where}.date")
-        _expect(game.get("season_year"), int, f"{where}.season_year")
-        _expect(game.get("processable"), bool, f"{where}.processable")
+    """Raise UsageError unless `doc` matches schemas/validate.schema.json (what `nbadq validate --json` writes)."""
+    check(doc, "validate")
 
 
 def check_fill_doc(doc: Any) -> None:
-    """Raise UsageError unless `doc` has the shape `nbadq fill --json` writes."""
-    _expect(doc, dict, "the fill document")
-    _expect(doc.get("outcomes"), dict, "outcomes")
-    for layer, by_date in doc["outcomes"].items():
-        _expect(by_date, dict, f"outcomes.{layer}")
-        for day, outcome in by_date.items():
-            where = f"outcomes.{layer}.{day}"
-            _date(day, f"outcomes.{layer} key")
-            _expect(outcome, dict, where)
-            if outcome.get("status") not in FILL_STATUSES:
-                raise UsageError(f"{where}.status is {outcome.get('status')!r}, "
-                                 f"expected one of {', '.join(FILL_STATUSES)}")
-    _expect(doc.get("planned", {}), dict, "planned")
-    for layer, days in doc.get("planned", {}).items():
-        _dates(days, f"planned.{layer}")
-    for part in ("before", "after"):
-        _expect(doc.get(part, {}), dict, part)
-        for layer, state in doc.get(part, {}).items():
-            _expect(state, dict, f"{part}.{layer}")
-            _dates(state.get("failing_dates", []), f"{part}.{layer}.failing_dates")
+    """Raise UsageError unless `doc` matches schemas/fill.schema.json (what `nbadq fill --json` writes)."""
+    check(doc, "fill")
 
 
-def _check_expectation(exp: Any, where: str) -> None:
-    _expect(exp, dict, where)
-    _expect(exp.get("rule"), str, f"{where}.rule")
-    _expect(exp.get("success"), bool, f"{where}.success")
-    _dates(exp.get("failing_dates", []), f"{where}.failing_dates")
-    _expect(exp.get("reasons") or {}, dict, f"{where}.reasons")
+def check(doc: Any, name: str) -> None:
+    errors = list(validator(name).iter_errors(doc))
+    if errors:
+        first = min(errors, key=lambda e: _document_order(doc, e.absolute_path))
+        raise UsageError(f"{_where(first.absolute_path)}: {_problem(first)}; see schemas/{name}.schema.json")
 
 
-def _expect(value: Any, kind: type, where: str) -> None:
-    # bool is an int in Python; a count written as true/false is still a bad document.
-    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-    if not ok:
-        found = "nothing" if value is None else type(value).__name__
-        raise UsageError(f"{where}: expected {kind.__name__}, found {found}")
+def _document_order(doc: Any, path: Sequence[str | int]) -> list[int]:
+    """Where `path` sits in the document as written, so 'first' means the first problem a reader would meet."""
+    order, node = [], doc
+    for part in path:
+        order.append(list(node).index(part) if isinstance(node, dict) else part)
+        node = node[part]
+    return order
 
 
-def _dates(value: Any, where: str) -> None:
-    _expect(value, list, where)
-    for day in value:
-        _date(day, where)
+def _where(path: Iterable[str | int]) -> str:
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return text or "the document"
 
 
-def _date(value: Any, where: str) -> dt.date:
-    try:
-        return iso_date(value)
-    except ValueError:
-        raise UsageError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD)") from None
+def _problem(error: ValidationError) -> str:
+    """jsonschema's wording for the common cases is about the schema; say it about the document instead."""
+    value = error.instance
+    if "propertyNames" in error.schema_path:  # the instance is the offending key itself
+        return "key " + _problem_with_value(error)
+    return _problem_with_value(error)
 
 
-def _season_year(value: str, where: str) -> int:
-    if not (isinstance(value, str) and value.isdigit() and len(value) == 4):
-        raise UsageError(f"{where}: expected a season year such as \"2024\"")
-    return int(value)
+def _problem_with_value(error: ValidationError) -> str:
+    value = error.instance
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else \
+            " or ".join(error.validator_value)
+        return f"expected {expected}, found {JSON_TYPES.get(type(value), type(value).__name__)}"
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if key not in value]
+        return f"missing key {missing[0]!r}"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        return f"unknown key {extra[0]!r}"
+    if error.validator in ("format", "pattern") and error.schema.get("format") == "date":
+        return f"{value!r} is not a date (expected YYYY-MM-DD)"
+    if error.validator == "enum":
+        return f"{value!r} is not one of {', '.join(map(json.dumps, error.validator_value))}"
+    return error.message

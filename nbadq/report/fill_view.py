@@ -8,17 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from nbadq.report.documents import FILL_STATUSES
-from nbadq.report.results import LAYER_ORDER
+from nbadq.layers import LAYERS
+from nbadq.outcomes import STATUSES as FILL_STATUSES
 
-STATUS_LABELS = {"filled": "filled", "silent_failure": "silent failure", "failed": "failed", "not_sent": "not sent"}
+STATUS_LABELS = {s: s.replace("_", " ") for s in FILL_STATUSES}  # "silent failure", "not sent"
 
 
 @dataclass(frozen=True)
 class FillOutcome:
     layer: str
     date: dt.date
-    status: str  # one of documents.FILL_STATUSES
+    status: str  # one of nbadq.outcomes.STATUSES
     attempts: int
     last_http_status: int | None
 
@@ -76,7 +76,7 @@ def fill_view(fill_doc: dict) -> FillView:
     planned_doc = fill_doc.get("planned", {})
     before, after = fill_doc.get("before", {}), fill_doc.get("after", {})
     names = set(outcomes_doc) | set(planned_doc) | set(before) | set(after)
-    order = sorted(names, key=lambda n: (LAYER_ORDER.index(n) if n in LAYER_ORDER else len(LAYER_ORDER), n))
+    order = sorted(names, key=lambda n: (LAYERS.index(n) if n in LAYERS else len(LAYERS), n))
     outcomes = tuple(
         FillOutcome(layer=layer, date=dt.date.fromisoformat(day), status=o["status"],
                     attempts=int(o.get("attempts") or 0), last_http_status=o.get("last_http_status"))

@@ -2,7 +2,8 @@
 
 classname = the layer, name = the rule id (plus the expectation type where an id covers several expectations).
 A failing case's message names its failing dates (the first few, then a count); its text lists every date with
-its reason, so a CI test view shows exactly which dates to refill.
+its reason, so a CI test view shows exactly which dates to refill. A failing warn-severity rule is a *skipped*
+case whose message names the rule and its dates: CI shows it without failing the build.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from junitparser import Failure, JUnitXml, TestCase, TestSuite
+from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from nbadq.report.documents import check_validate_doc
 from nbadq.report.formatting import first_dates, plural
@@ -47,10 +48,14 @@ def write_junit(validate_doc: dict, out: Path | str) -> Path:
 
 def _case(rule: RuleResult) -> TestCase:
     case = TestCase(name=rule.name, classname=rule.layer, time=0.0)
-    if not rule.success:
+    if rule.failing:
         failure = Failure(message=_message(rule), type_=rule.expectation_type or "failure")
         failure.text = _details(rule)
         case.result = [failure]
+    elif rule.warning:
+        skipped = Skipped(message=f"WARN {rule.rule}: {_message(rule)}")
+        skipped.text = _details(rule)
+        case.result = [skipped]
     return case
 
 

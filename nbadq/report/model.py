@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from nbadq.report.coverage import SeasonCalendar, game_dates, season_calendars
 from nbadq.report.documents import check_fill_doc, check_validate_doc
 from nbadq.report.fill_view import FillView, fill_view
-from nbadq.report.results import LayerResult, layer_results
+from nbadq.report.results import LayerResult, RuleResult, layer_results
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class Report:
     @property
     def failing_layers(self) -> tuple[LayerResult, ...]:
         return tuple(layer for layer in self.layers if not layer.success)
+
+    @property
+    def warning_rules(self) -> tuple[RuleResult, ...]:
+        """Warn-severity rules that failed, every layer: reported, never failing the run."""
+        return tuple(r for layer in self.layers for r in layer.warning_rules)
 
     @property
     def failing_date_count(self) -> int:

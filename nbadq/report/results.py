@@ -1,5 +1,7 @@
 """The validation results as the report, JUnit and Markdown see them: layers, each with its rules.
 
+Severity decides what a failure means: an `error` rule that fails is *failing* (it fails its layer and the run);
+a `warn` rule that fails is a *warning* (shown, with its dates, and never counted as failing).
 Built from a checked validate document (documents.check_validate_doc). Pure: no I/O.
 """
 
@@ -9,10 +11,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from nbadq.layers import LAYERS
 from nbadq.report.formatting import observed_text
-
-# Layers in the order data flows through them; a layer the checkpoint skipped is simply absent.
-LAYER_ORDER = ("raw", "analytics", "precompute", "predictions", "grading", "reference")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,27 @@ class RuleResult:
     remediation: str | None
     failing_dates: tuple[dt.date, ...]
     reasons: dict[dt.date, str] = field(default_factory=dict)
+    severity: str = "error"
+
+    @property
+    def failing(self) -> bool:
+        """Failed, and its severity makes that fail the layer."""
+        return not self.success and self.severity == "error"
+
+    @property
+    def warning(self) -> bool:
+        """Failed, and is only reported (severity warn)."""
+        return not self.success and self.severity != "error"
+
+    @property
+    def status(self) -> str:
+        """pass, FAIL or WARN: the word every output prints for this rule."""
+        return "pass" if self.success else ("FAIL" if self.failing else "WARN")
+
+    @property
+    def rank(self) -> int:
+        """Failing rules first, then warnings, then passes: the order tables list them in."""
+        return 0 if self.failing else 1 if self.warning else 2
 
     @property
     def anchor(self) -> str:
@@ -46,21 +67,26 @@ class LayerResult:
     success: bool
     failing_dates: tuple[dt.date, ...]
     rules: tuple[RuleResult, ...]
+    warning_dates: tuple[dt.date, ...] = ()  # dates failing only warn rules of this layer
 
     @property
     def failing_rules(self) -> tuple[RuleResult, ...]:
-        return tuple(r for r in self.rules if not r.success)
+        return tuple(r for r in self.rules if r.failing)
+
+    @property
+    def warning_rules(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.rules if r.warning)
 
     @property
     def refillable(self) -> tuple[str, ...]:
         """The services `nbadq fill` would call for this layer's failing rules."""
         return tuple(sorted({r.remediation for r in self.failing_rules if r.remediation}))
 
-    def reasons_on(self, day: dt.date) -> list[str]:
-        """'rule: reason' for every rule that fails on `day`, in rule order."""
+    def reasons_on(self, day: dt.date, warnings: bool = False) -> list[str]:
+        """'rule: reason' for every failing (or, with `warnings`, warning) rule on `day`, in rule order."""
         lines = []
         for r in self.rules:
-            if day in r.failing_dates:
+            if day in r.failing_dates and (r.warning if warnings else r.failing):
                 reason = r.reasons.get(day)
                 lines.append(f"{r.rule}: {reason}" if reason else r.rule)
         return lines
@@ -69,7 +95,7 @@ class LayerResult:
 def layer_results(validate_doc: dict) -> tuple[LayerResult, ...]:
     """Every layer of the document in data-flow order (unknown layer names last, alphabetically)."""
     layers = validate_doc["layers"]
-    order = sorted(layers, key=lambda n: (LAYER_ORDER.index(n) if n in LAYER_ORDER else len(LAYER_ORDER), n))
+    order = sorted(layers, key=lambda n: (LAYERS.index(n) if n in LAYERS else len(LAYERS), n))  # skipped: absent
     return tuple(_layer(name, layers[name]) for name in order)
 
 
@@ -77,11 +103,16 @@ def _layer(name: str, body: dict) -> LayerResult:
     expectations = body["expectations"]
     names = _unique_names(expectations)
     rules = tuple(_rule(name, i, exp, unique) for i, (exp, unique) in enumerate(zip(expectations, names)))
-    # The layer's own list is authoritative, but a date failing any rule must colour the calendar too.
+    # The layer's own lists are authoritative, but a date failing any rule must colour the calendar too.
     failing = {dt.date.fromisoformat(d) for d in body["failing_dates"]}
+    warning = {dt.date.fromisoformat(d) for d in body["warning_dates"]}
     for r in rules:
-        failing.update(r.failing_dates)
-    return LayerResult(name=name, success=body["success"], failing_dates=tuple(sorted(failing)), rules=rules)
+        if r.failing:
+            failing.update(r.failing_dates)
+        elif r.warning:
+            warning.update(r.failing_dates)
+    return LayerResult(name=name, success=body["success"], failing_dates=tuple(sorted(failing)), rules=rules,
+                       warning_dates=tuple(sorted(warning - failing)))
 
 
 def _rule(layer: str, position: int, exp: dict, name: str) -> RuleResult:
@@ -99,6 +130,7 @@ def _rule(layer: str, position: int, exp: dict, name: str) -> RuleResult:
         remediation=exp.get("remediation"),
         failing_dates=tuple(sorted(dt.date.fromisoformat(d) for d in exp.get("failing_dates", []))),
         reasons=reasons,
+        severity=exp["severity"],
     )
 
 

@@ -26,13 +26,14 @@ from nbadq.sample.indexes import create_indexes
 from nbadq.sample.manifest import manifest, write_manifest
 from nbadq.sample.ownership import claim, file_hashes
 from nbadq.sample.predictions import season_predictions
-from nbadq.sample.processors.phase3 import merge_player_game_summary
+from nbadq.sample.props import game_lines, prop_rows
+from nbadq.sample.processors.phase3 import OUTPUTS as PHASE3_OUTPUTS, merge_phase3
 from nbadq.sample.processors.phase4 import season_output_rows
 from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES
 from nbadq.sample.processors.writes import RUN_HISTORY, merge_rows, run_history_rows
 from nbadq.sample.rosters import build_rosters
 from nbadq.sample.run_history import sample_run_history
-from nbadq.sample.schedule import build_season, schedule_rows
+from nbadq.sample.schedule import Season, build_season, schedule_rows, team_scores
 from nbadq.sample.truth import Truth
 from nbadq.schema import PLATFORM_DATASETS, TABLES, table
 from nbadq.warehouse.local import create_dataset_files, insert_rows, open_connection
@@ -40,6 +41,7 @@ from nbadq.warehouse.local import create_dataset_files, insert_rows, open_connec
 SCHEDULE = table("nba_raw.nbac_schedule")
 GAMEBOOK = table("nba_raw.nbac_gamebook_player_stats")
 PREDICTIONS = table("nba_predictions.player_prop_predictions")
+PROPS = table("nba_raw.bettingpros_player_points_props")
 
 
 def _stamp(hour: int, minute: int = 0):
@@ -145,27 +147,40 @@ class _Build:
         return self.conn, self.truth, self.picker, self.plan
 
     def raw_and_predictions(self) -> None:
-        """Schedule scrapes, gamebooks and the predictions made before each game (from the true rosters)."""
+        """Gamebooks, schedule scrapes (scores from the box scores), prop lines and the predictions made for
+        each game (from the true rosters and the lines)."""
         rosters = build_rosters(self.seasons, self.rng("rosters"))
         next_prediction = 1
         for s in self.seasons:
             season = build_season(s, rosters[s], self.rng(f"schedule:{s}"))
             self.truth.add_season(s, season.calendar.opener, list(season.games))
-            insert_rows(self.conn, SCHEDULE, schedule_rows(season, self.rng(f"scrapes:{s}")))
             gamebook = season_gamebook(list(season.games), rosters[s], self.rng(f"gamebook:{s}"))
+            insert_rows(self.conn, SCHEDULE, schedule_rows(season, self.rng(f"scrapes:{s}"), team_scores(gamebook),
+                                                           self.rng(f"tipoffs:{s}")))
             insert_rows(self.conn, GAMEBOOK, gamebook)
-            predictions = season_predictions(list(season.games), gamebook, self.rng(f"predictions:{s}"),
+            lines = self._lines(season, gamebook)
+            predictions = season_predictions(list(season.games), gamebook, lines, self.rng(f"predictions:{s}"),
                                              next_prediction)
             next_prediction += len(predictions)
             insert_rows(self.conn, PREDICTIONS, predictions)
-        create_indexes(self.conn, [SCHEDULE, GAMEBOOK, PREDICTIONS])  # after the bulk load: much faster
+        create_indexes(self.conn, [SCHEDULE, GAMEBOOK, PROPS, PREDICTIONS])  # after the bulk load: much faster
         self.blocks = reserve_season_blocks(self.truth, self.picker, self.plan)
         self.defects.append(D.drop_gamebook_games(*self.args()))
 
+    def _lines(self, season: Season, gamebook: list[dict]) -> dict[str, list]:
+        """The lines of every counted game (NBA.com id -> lines), written to the raw props table."""
+        rng = self.rng(f"props:{season.season_year}")
+        box: dict[str, list[dict]] = {}
+        for row in gamebook:
+            box.setdefault(row["game_id"], []).append(row)
+        lines = {g.nba_id: game_lines(g, box[g.nba_id], rng) for g in season.counted()}
+        insert_rows(self.conn, PROPS, [row for g in season.counted() for row in prop_rows(g, lines[g.nba_id], rng)])
+        return lines
+
     def analytics(self) -> None:
         dates = self.truth.game_dates()
-        merge_player_game_summary(self.conn, dates[0], dates[-1], fresh=True)
-        create_indexes(self.conn, [table("nba_analytics.player_game_summary")])
+        merge_phase3(self.conn, dates[0], dates[-1], fresh=True)
+        create_indexes(self.conn, [output.table for output in PHASE3_OUTPUTS.values()])
         self.defects += [D.drop_analytics_games(*self.args()), D.null_minutes(*self.args())]
 
     def precompute(self) -> None:

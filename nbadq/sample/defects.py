@@ -146,7 +146,8 @@ def prediction_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePi
     conn.execute("""
         INSERT INTO nba_predictions.player_prop_predictions
         SELECT prediction_id || '-rerun', player_lookup, game_id, game_date, system_id, predicted_points + 0.5,
-               is_active, substr(created_at, 1, 11) || '17:30:00+00:00'
+               is_active, substr(created_at, 1, 11) || '17:30:00+00:00', line_source, current_points_line,
+               recommendation, invalidation_reason
         FROM nba_predictions.player_prop_predictions
         WHERE game_date = ? AND game_id = ? AND is_active = 1""", (day.isoformat(), game.system_id))
     return Defect("prediction_duplicates", f"{game.system_id} predicted twice with both batches active", [day],

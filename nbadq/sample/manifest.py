@@ -1,7 +1,7 @@
 """The sample's manifest, `<out>/nbadq_sample.json`: the seed, the defects, and what every rule must find.
 
-`expected_failing_dates` holds, for each of the twelve date-based rules, exactly the dates the rule must report
-on the whole warehouse ([] where nothing was injected). `expected_coverage` is precompute.coverage's value.
+`expected_failing_dates` holds, for each dated rule of the project's suites, exactly the dates the rule must
+report on the whole warehouse ([] where nothing was injected). `expected_coverage` is precompute.coverage's value.
 `files` maps each file the sample wrote to its sha256: the next `nbadq sample --out` over the same directory
 replaces only those (see nbadq/sample/ownership.py).
 """
@@ -20,28 +20,24 @@ from nbadq.sample.truth import Truth
 from nbadq.schema import TABLES
 
 MANIFEST_NAME = "nbadq_sample.json"
-DATE_RULES: tuple[str, ...] = (
-    "raw.gamebook_completeness",
-    "analytics.completeness",
-    "analytics.minutes_null_rate",
-    "analytics.duplicate_keys",
-    "precompute.completeness",
-    "precompute.early_season",
-    "precompute.duplicate_keys",
-    "predictions.completeness",
-    "predictions.duplicate_keys",
-    "grading.completeness",
-    "grading.duplicate_keys",
-    "reference.false_zero_runs",
-)
 COVERAGE_THRESHOLD = 0.8
 
 
+def date_rules() -> tuple[str, ...]:
+    """The project's dated rules (their queries return failing dates), in suite order: read from the suites, so a
+    new rule is in the manifest without a list to keep here."""
+    from nbadq.project_files import locate
+    from nbadq.rules.project import load_project
+
+    return tuple(dict.fromkeys(e.rule for e in load_project(locate().origin).rules() if e.dated))
+
+
 def expected_failing_dates(defects: Iterable[Defect]) -> dict[str, list[str]]:
-    out: dict[str, set] = {rule: set() for rule in DATE_RULES}
+    out: dict[str, set] = {rule: set() for rule in date_rules()}
     for defect in defects:
         for rule, dates in defect.fails.items():
-            out[rule].update(dates)
+            if rule in out:  # a project without one of the default rules does not check it
+                out[rule].update(dates)
     return {rule: sorted(d.isoformat() for d in dates) for rule, dates in out.items()}
 
 

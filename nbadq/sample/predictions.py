@@ -1,57 +1,89 @@
 """Phase 5 predictions: two systems predict points for the rotation players of every counted game.
 
-Props exist for the eight best-ranked dressed players of each team. Each (player, game, system) has one active
-prediction; about one in ten also has an earlier version the system superseded (is_active = FALSE), which the
-business-key rule must ignore.
+Predictions are made for the eight best-ranked dressed players of each team and for late scratches. A player
+with a bookmaker line is predicted against it (line_source 'ACTUAL_PROP', recommendation OVER, UNDER or PASS);
+one without is predicted against his estimated average (line_source 'ESTIMATED_AVG', recommendation 'NO_LINE').
+A late scratch's predictions stay active but carry invalidation_reason 'player_inactive' (never graded). Each
+(player, game, system) has one active prediction; about one in ten, at most two per game and system, also has
+an earlier version the system superseded (is_active = FALSE), which the business-key rule must ignore.
+Predictions of a date are written after its Phase 4 rows (the morning after, 09:30) and before grading (11:00).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import random
 from collections import defaultdict
 from typing import Any, Iterator
 
 from nbadq.sample.games import Game
+from nbadq.sample.props import Line
 
 SYSTEMS = {"catboost_v8": 1.0, "ensemble_v1": 0.97}  # system -> bias on the expected points
 PLAYERS_PER_TEAM = 8
 SUPERSEDED_SHARE = 0.1
+SUPERSEDED_PER_GAME = 2  # so superseded rows never pass 20% of a date's real-line predictions of a system
+EDGE = 1.0  # points between prediction and line below which a system passes
+VERSIONS = (("10:00", 0), ("10:30", 1))  # (time on the morning after, is_active): superseded, then final
 
 
-def game_predictions(game: Game, gamebook: list[dict[str, Any]], rng: random.Random,
+def game_predictions(game: Game, gamebook: list[dict[str, Any]], lines: list[Line], rng: random.Random,
                      ids: Iterator[int]) -> list[dict[str, Any]]:
-    """Predictions made before `game` from its true box score rows (dressed = active or DNP)."""
+    """Predictions for `game` from its true box score rows (dressed = active or DNP) and its lines."""
     by_team: dict[str, list[dict]] = defaultdict(list)
     for row in gamebook:
-        if row["player_status"] != "inactive":
-            by_team[row["team_abbr"]].append(row)
+        by_team[row["team_abbr"]].append(row)
+    line_of = {line.player: line for line in lines}
     out: list[dict[str, Any]] = []
     base = {"game_id": game.system_id, "game_date": game.game_date.isoformat()}
+    superseded = dict.fromkeys(SYSTEMS, 0)
     for team in (game.home, game.away):
-        for row in sorted(by_team[team], key=lambda r: r["_rank"])[:PLAYERS_PER_TEAM]:
+        rows = sorted(by_team[team], key=lambda r: r["_rank"])
+        dressed = [r for r in rows if r["player_status"] != "inactive"][:PLAYERS_PER_TEAM]
+        scratched = [r for r in rows if r["player_status"] == "inactive" and r["player_lookup"] in line_of]
+        for row in dressed + scratched:
+            line = line_of.get(row["player_lookup"])
             for system, bias in SYSTEMS.items():
-                out += _predict(base, row["player_lookup"], row["_expected"] * bias, system, rng, ids)
+                versions = _predict(base, row, line, row["_expected"] * bias, system, rng, ids,
+                                    superseded[system] < SUPERSEDED_PER_GAME)
+                superseded[system] += len(versions) - 1
+                out += versions
     return out
 
 
-def _predict(base: dict[str, Any], player: str, expected: float, system: str, rng: random.Random,
-             ids: Iterator[int]) -> list[dict[str, Any]]:
-    versions = [(10, 0), (16, 1)] if rng.random() < SUPERSEDED_SHARE else [(16, 1)]
+def _predict(base: dict[str, Any], row: dict[str, Any], line: Line | None, expected: float, system: str,
+             rng: random.Random, ids: Iterator[int], may_supersede: bool) -> list[dict[str, Any]]:
+    versions = VERSIONS if rng.random() < SUPERSEDED_SHARE and may_supersede else VERSIONS[1:]
     day = base["game_date"]
-    return [{**base, "prediction_id": f"pred-{day}-{next(ids):07d}", "player_lookup": player, "system_id": system,
-             "predicted_points": round(max(0.5, rng.gauss(expected, 2.5)), 1), "is_active": active,
-             "created_at": f"{day}T{hour:02d}:00:00+00:00"} for hour, active in versions]
+    made = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    predicted = round(max(0.5, rng.gauss(expected, 2.5)), 1)
+    return [{**base, "prediction_id": f"pred-{day}-{next(ids):07d}", "player_lookup": row["player_lookup"],
+             "system_id": system, "predicted_points": predicted, "is_active": active,
+             "created_at": f"{made}T{at}:00+00:00", **_against_line(predicted, line, row["_expected"])}
+            for at, active in versions]
 
 
-def season_predictions(games: list[Game], gamebook: list[dict[str, Any]], rng: random.Random,
-                       first_id: int = 1) -> list[dict[str, Any]]:
+def _against_line(predicted: float, line: Line | None, expected: float) -> dict[str, Any]:
+    if line is None:  # no book offered one: the platform estimates a line from the player's average
+        return {"line_source": "ESTIMATED_AVG", "current_points_line": math.floor(expected) + 0.5,
+                "recommendation": "NO_LINE", "invalidation_reason": None}
+    edge = predicted - line.points_line
+    recommendation = "OVER" if edge >= EDGE else "UNDER" if edge <= -EDGE else "PASS"
+    return {"line_source": "ACTUAL_PROP", "current_points_line": line.points_line,
+            "recommendation": recommendation, "invalidation_reason": "player_inactive" if line.scratched else None}
+
+
+def season_predictions(games: list[Game], gamebook: list[dict[str, Any]], lines: dict[str, list[Line]],
+                       rng: random.Random, first_id: int = 1) -> list[dict[str, Any]]:
+    """`lines`: NBA.com game id -> the game's lines."""
     rows_by_game: dict[str, list[dict]] = defaultdict(list)
     for row in gamebook:
         rows_by_game[row["game_id"]].append(row)
     ids = itertools.count(first_id)
-    return [p for g in games if g.counted for p in game_predictions(g, rows_by_game[g.nba_id], rng, ids)]
+    return [p for g in games if g.counted
+            for p in game_predictions(g, rows_by_game[g.nba_id], lines.get(g.nba_id, []), rng, ids)]
 
 
 def prediction_dates(rows: list[dict[str, Any]]) -> set[dt.date]:

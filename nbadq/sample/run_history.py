@@ -1,8 +1,9 @@
 """processor_run_history for the sample: what the platform's own runs recorded, date by date.
 
-Phase 3 ran once per game date; Phase 4 ran every day of the season, so days without games and bootstrap days
-hold honest zero-record successes (the traps a false-zero rule must not fall into). records_processed is read
-back from the tables, so it is true unless a defect says otherwise; about 1% of runs failed once and were retried.
+Phase 3 ran once per game date (the context on game day, the game summaries the morning after); Phase 4 ran
+every day of the season, so days without games and bootstrap days hold honest zero-record successes (the traps
+a false-zero rule must not fall into). records_processed is read back from the tables, so it is true unless a
+defect says otherwise; about 1% of runs failed once and were retried.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 import sqlite3
 from typing import Any
 
+from nbadq.sample.processors.phase3 import BEFORE_TIPOFF, OUTPUTS as PHASE3_OUTPUTS
 from nbadq.sample.processors.phase4 import skip_reason
 from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES
 from nbadq.sample.processors.writes import run_history_rows
@@ -70,4 +72,17 @@ def sample_run_history(conn: sqlite3.Connection, truth: Truth, absent: dict[dt.d
                     continue
                 count = written[name].get(day.isoformat(), 0)
                 runs.add(name, day, "phase4", "success", count, start, skip_reason(name, games, bootstrap, count))
+    _other_phase3(conn, truth, runs)  # last: the runs above keep the random draws they always had
     return runs.rows
+
+
+def _other_phase3(conn: sqlite3.Connection, truth: Truth, runs: _Runs) -> None:
+    """One run per game date for each other Phase 3 processor with a table: the team summaries beside
+    player_game_summary the morning after, the context on game day before its 10:00 rows."""
+    for name, output in PHASE3_OUTPUTS.items():
+        if name == "PlayerGameSummaryProcessor":
+            continue
+        written = _counts(conn, output.table.qualified, "game_date")
+        for day in truth.game_dates():
+            start = _at(day - dt.timedelta(days=1), 9, 55) if output.stamp == BEFORE_TIPOFF else _at(day, 7, 52)
+            runs.add(name, day, "phase3", "success", written.get(day.isoformat(), 0), start)

@@ -3,6 +3,9 @@
 The schedule table is append-only, one row per game per scrape: every game is scraped when the league publishes
 the schedule (status 1) and after it ends (status 3); some are also caught live (status 2) or re-scraped. A
 postponed game keeps its NBA.com id: its old date stays in the table as a scheduled game that never happened.
+Every row carries the tip-off (game_date_est, Eastern wall clock as NBA.com gives it, on the game date); final
+rows carry the score, the box score's team totals. Every scrape after tip-off happens before the morning's
+analytics run (08:00), so raw data precedes what is derived from it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ POSTPONED_PER_SEASON = 2
 PRESEASON_GAMES_PER_TEAM = 5
 LIVE_SCRAPE_SHARE = 0.15
 REPEAT_SCRAPE_SHARE = 0.06
+TIPOFFS = ("19:00", "19:30", "20:00", "20:30", "21:00", "22:00", "22:30")  # all before the 23:40 live scrape
+ALL_STAR_POINTS = (140, 175)
 
 
 @dataclass(frozen=True)
@@ -100,16 +105,20 @@ def _stamp(day: dt.date, hour: int, minute: int = 0) -> str:
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00+00:00"
 
 
-def schedule_rows(season: Season, rng: random.Random) -> list[dict[str, Any]]:
-    """Every scrape of every game of the season (several rows per game)."""
+def schedule_rows(season: Season, rng: random.Random, scores: dict[tuple[str, str], int],
+                  tip_rng: random.Random) -> list[dict[str, Any]]:
+    """Every scrape of every game of the season (several rows per game). `scores`: (NBA.com id, team) -> points
+    from the box scores; `tip_rng` draws tip-offs (and the All-Star scores, which have no box score)."""
     published = dt.date(season.season_year, 8, 14)
     rows = []
     for game in season.games:
-        row = _row(game)
+        tip = tip_rng.choice(TIPOFFS)
+        row = _row(game, tip)
         first_seen = published if game.kind in ("preseason", "regular", "all_star") else \
             game.game_date - dt.timedelta(days=2)
         if game.postponed_from:
-            old = {**row, "game_date": game.postponed_from.isoformat()}
+            old = {**row, "game_date": game.postponed_from.isoformat(),
+                   "game_date_est": f"{game.postponed_from.isoformat()}T{tip}:00+00:00"}
             rows += [{**old, "game_status": 1, "processed_at": _stamp(published, 18)},
                      {**old, "game_status": 1, "processed_at": _stamp(game.postponed_from, 17, 30)}]
             first_seen = game.postponed_from + dt.timedelta(days=1)
@@ -117,15 +126,35 @@ def schedule_rows(season: Season, rng: random.Random) -> list[dict[str, Any]]:
         if rng.random() < LIVE_SCRAPE_SHARE:
             rows.append({**row, "game_status": 2, "processed_at": _stamp(game.game_date, 23, 40)})
         after = game.game_date + dt.timedelta(days=1)
-        rows.append({**row, "game_status": 3, "processed_at": _stamp(after, 6)})
+        final = {**row, "game_status": 3, **_final_score(game, scores, tip_rng)}
+        rows.append({**final, "processed_at": _stamp(after, 6)})
         if rng.random() < REPEAT_SCRAPE_SHARE:
-            rows.append({**row, "game_status": 3, "processed_at": _stamp(after, 10, 15)})
+            rows.append({**final, "processed_at": _stamp(after, 6, 45)})
     return rows
 
 
-def _row(game: Game) -> dict[str, Any]:
+def team_scores(gamebook: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """(NBA.com id, team) -> the team's points in the box score."""
+    out: dict[tuple[str, str], int] = {}
+    for r in gamebook:
+        key = (r["game_id"], r["team_abbr"])
+        out[key] = out.get(key, 0) + (r["points"] or 0)
+    return out
+
+
+def _final_score(game: Game, scores: dict[tuple[str, str], int], rng: random.Random) -> dict[str, int]:
+    if game.kind == "all_star":  # no box score: draw a plausible exhibition score, the decided winner ahead
+        low, high = sorted(rng.sample(range(*ALL_STAR_POINTS), 2))
+        home, away = (high, low) if game.home_wins else (low, high)
+    else:
+        home, away = scores[(game.nba_id, game.home)], scores[(game.nba_id, game.away)]
+    return {"home_team_score": home, "away_team_score": away}
+
+
+def _row(game: Game, tip: str) -> dict[str, Any]:
     return {"game_id": game.nba_id, "game_date": game.game_date.isoformat(), "season_year": game.season_year,
             "is_regular_season": int(game.kind == "regular"),
             "is_playoffs": int(game.kind in ("playoffs", "play_in")),
             "is_all_star": int(game.kind == "all_star"), "playoff_round": game.playoff_round,
-            "home_team_tricode": game.home, "away_team_tricode": game.away}
+            "home_team_tricode": game.home, "away_team_tricode": game.away,
+            "game_date_est": f"{game.game_date.isoformat()}T{tip}:00+00:00"}

@@ -56,13 +56,15 @@ def test_unknown_format_is_a_usage_error(tmp_path):
 
 def test_bad_configuration_exits_2_naming_what_to_fix(audit, tmp_path):
     write(tmp_path, "ok.py", CLEAN)
+    where = f"[tool.nbadq.audit] of {tmp_path / 'pyproject.toml'}"
     cases = [
-        ("[tool.nbadq.audit]\nbase = ['X']\n", "unknown setting 'base' (known: bases, ignore, rules)"),
+        ("[tool.nbadq.audit]\nbase = ['X']\n", f"{where}: unknown setting 'base' (known: bases, ignore, rules)"),
         ("[tool.nbadq.audit]\nrules = [{ method = 'save data', key = 'k' }]\n",
-         "rules[1].method must be a Python identifier, got 'save data'"),
-        ("[tool.nbadq.audit]\nrules = []\n", "'rules' must be a non-empty list"),
-        ("[tool.nbadq.audit]\nbases = 'ProcessorBase'\n", "'bases' must be a list of non-empty strings"),
-        ("[tool.nbadq.audit\n", "invalid TOML"),
+         f"rules[1].method in {where} must be a Python identifier, not 'save data'"),
+        ("[tool.nbadq.audit]\nrules = []\n", f"rules in {where} must be a non-empty list of"),
+        ("[tool.nbadq.audit]\nbases = 'ProcessorBase'\n",
+         f"bases in {where} must be a list of non-empty strings, not 'ProcessorBase'"),
+        ("[tool.nbadq.audit\n", f"{tmp_path / 'pyproject.toml'}: not valid TOML"),
     ]
     for text, fragment in cases:
         write(tmp_path, "pyproject.toml", text)

@@ -2,9 +2,9 @@
 
 Everything expensive happens once per session, on one xdist worker (each module using it sets
 `pytestmark = pytest.mark.xdist_group("bigquery")` and `make test` runs with `--dist loadgroup`): build a
-one-season sample, start the emulator, load the sample into it (date-partitioned tables with
-require_partition_filter), run nbadq against it and against the same sample in SQLite. The tests then compare the
-two, rule by rule and date by date.
+one-season sample, start the emulator (or reuse the one tests/install/test_wheel.py started in this process:
+`emu.shared`), load the sample into it (date-partitioned tables with require_partition_filter), run nbadq against it
+and against the same sample in SQLite. The tests then compare the two, rule by rule and date by date.
 
 Without the emulator (`make bq-emulator` not run) these tests skip and say why; under CI=true they fail instead.
 """
@@ -72,37 +72,25 @@ class Session:
         return emu.client(self.emulator)
 
 
-def _require_emulator() -> None:
-    reason = emu.missing()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true and the BigQuery emulator is missing: {reason}", pytrace=False)
-    pytest.skip(f"BigQuery emulator not installed: {reason}")
-
-
 @pytest.fixture(scope="session")
 def bq(tmp_path_factory) -> Session:
-    _require_emulator()
+    emu.require()
     root = tmp_path_factory.mktemp("bigquery")
     clock = time.monotonic()
     sample = nbadq(["sample", "--out", root / "local", "--seasons", SEASONS, "--seed", SEED])
     assert sample.code == 0, sample.stderr
     seconds = {"sample": time.monotonic() - clock}
     clock = time.monotonic()
-    emulator = emu.start(root / "emulator")
+    emulator = emu.shared(tmp_path_factory.getbasetemp() / "bigquery-emulator")  # stopped when the process exits
     seconds["emulator start"] = time.monotonic() - clock
-    try:
-        clock = time.monotonic()
-        bq_client = emu.client(emulator)
-        loaded = emu.load_warehouse(bq_client, root / "local")
-        bq_client.close()
-        seconds["load"] = time.monotonic() - clock
-        session = Session(emulator, root, root / "local", loaded, seconds=seconds)
-        _run_everything(session)
-        yield session
-    finally:
-        emulator.stop()
+    clock = time.monotonic()
+    bq_client = emu.client(emulator)
+    loaded = emu.load_warehouse(bq_client, root / "local")
+    bq_client.close()
+    seconds["load"] = time.monotonic() - clock
+    session = Session(emulator, root, root / "local", loaded, seconds=seconds)
+    _run_everything(session)
+    yield session
     if target := os.environ.get("NBADQ_BQ_TIMINGS"):  # for bench/bigquery_emulator.py
         Path(target).write_text(json.dumps({k: round(v, 2) for k, v in seconds.items()}, indent=1), encoding="utf-8")
 

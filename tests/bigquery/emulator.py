@@ -5,11 +5,14 @@ extensions it needs, copied from the registry's `duckdb-extension-*` wheels, und
 Each start gets a HOME of its own whose ~/.duckdb/extensions points there, so DuckDB finds everything installed
 and fetches nothing at run time.
 
-Used by tests/bigquery/conftest.py and bench/bigquery_emulator.py.
+Used by tests/bigquery/conftest.py, tests/install/test_wheel.py (the nightly example workflow's BigQuery steps) and
+bench/bigquery_emulator.py. Tests reach one emulator per test process through `shared()`, each loading its sample
+into a project of its own.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
@@ -47,6 +50,18 @@ def missing() -> str | None:
     if not any(extensions_dir().glob("v*/*/*.duckdb_extension")):
         return f"no DuckDB extensions under {extensions_dir()} (run `make bq-emulator`)"
     return None
+
+
+def require() -> None:
+    """In a test: skip, saying why, when the emulator is not installed; under CI=true fail instead."""
+    import pytest
+
+    reason = missing()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and the BigQuery emulator is missing: {reason}", pytrace=False)
+    pytest.skip(f"BigQuery emulator not installed: {reason}")
 
 
 def _die_with_parent() -> None:
@@ -121,11 +136,28 @@ def start(workdir: Path, timeout: float = 60.0) -> Emulator:
         time.sleep(0.2)
 
 
-def client(emulator: Emulator) -> Any:
+_shared: list[Emulator] = []
+
+
+def shared(workdir: Path) -> Emulator:
+    """This test process's emulator: started in `workdir` on first use, stopped when the process exits. Each test
+    loads its sample into a project of its own (`load_warehouse(..., project=...)`). The tests that use it are in
+    xdist_group("bigquery") so that `--dist loadgroup` runs them in one process, one emulator per run (but
+    pytest-xdist 3.8 does not apply groups under pytest 9.2: there, each worker running one starts its own)."""
+    if _shared and _shared[0].process.poll() is not None:
+        raise RuntimeError(f"the shared emulator exited with {_shared[0].process.returncode}: "
+                           f"{_shared[0].log.read_text()[-2000:]}")
+    if not _shared:
+        _shared.append(start(workdir))
+        atexit.register(_shared[0].stop)
+    return _shared[0]
+
+
+def client(emulator: Emulator, project: str = PROJECT) -> Any:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import bigquery
 
-    return bigquery.Client(project=PROJECT, credentials=AnonymousCredentials(), location=LOCATION,
+    return bigquery.Client(project=project, credentials=AnonymousCredentials(), location=LOCATION,
                            client_options={"api_endpoint": emulator.url})
 
 
@@ -144,24 +176,24 @@ def _rows(conn: sqlite3.Connection, table: Any) -> list[dict[str, Any]]:
     return out
 
 
-def load_warehouse(bq: Any, local_root: Path) -> dict[str, int]:
+def load_warehouse(bq: Any, local_root: Path, project: str = PROJECT) -> dict[str, int]:
     """Copy every platform table of a local warehouse into the emulator, as production lays them out: each
     date-partitioned table partitioned by day on its date column with require_partition_filter = TRUE; the
-    tables the contract calls unpartitioned stay unpartitioned. Returns table -> rows loaded."""
+    tables the contract calls unpartitioned stay unpartitioned, all in `project`. Returns table -> rows loaded."""
     from google.cloud import bigquery
 
     from nbadq.schema import PLATFORM_DATASETS, TABLES
     from nbadq.warehouse.local import open_connection
 
     for dataset in PLATFORM_DATASETS:
-        ds = bigquery.Dataset(f"{PROJECT}.{dataset}")
+        ds = bigquery.Dataset(f"{project}.{dataset}")
         ds.location = LOCATION
         bq.create_dataset(ds, exists_ok=True)
     conn = open_connection(local_root)
     loaded = {}
     try:
         for table in TABLES:
-            ref = f"{PROJECT}.{table.qualified}"
+            ref = f"{project}.{table.qualified}"
             schema = [bigquery.SchemaField(c, t) for c, t in table.columns]
             bq_table = bigquery.Table(ref, schema=schema)
             if table.partitioned:

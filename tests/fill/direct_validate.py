@@ -33,11 +33,15 @@ def direct_checkpoint(warehouse: str | None, checkpoint: str = "nightly", since:
         entries = []
         for exp in layer.expectations:
             days = [r["failing_date"] for r in direct.failing_rows(wh, layer, exp, window)] if exp.dated else []
-            entries.append({"rule": exp.rule, "expectation_type": exp.type, "success": not days,
-                            "observed_value": len(days), "failing_dates": days, "remediation": exp.remediation,
+            entries.append({"rule": exp.rule, "expectation_type": exp.type, "severity": exp.severity,
+                            "success": not days, "observed_value": len(days), "observed_unit": "count",
+                            "failing_dates": days, "remediation": exp.remediation,
                             "description": "", "threshold": None, "reasons": {}})
-        failing = sorted({d for e in entries for d in e["failing_dates"]})
-        layers[name] = {"success": not failing, "failing_dates": failing, "expectations": entries}
+        # As nbadq/validation/document.py (schemas/validate.schema.json): only error rules fail a layer.
+        failing = sorted({d for e in entries if e["severity"] == "error" for d in e["failing_dates"]})
+        warning = sorted({d for e in entries if e["severity"] != "error" for d in e["failing_dates"]})
+        layers[name] = {"success": not failing, "failing_dates": failing, "warning_dates": warning,
+                        "expectations": entries}
     rows = game_dates.read(wh, since, until)
     calendar = {
         "seasons": {str(r["season_year"]): {"opener": r["opener"], "opener_source": r["opener_source"]} for r in rows},

@@ -34,18 +34,23 @@ def _fill(house, tmp_path, config_text: str, *extra: str) -> int:
     ("[precompute\nkind = 1", "fill.toml: not valid TOML"),
     ('[predicitons]\nkind = "phase4"\n', "unknown layer 'predicitons'; layers that can be filled: analytics, "
                                          "precompute, predictions, grading"),
-    ('[precompute]\nkind = "phase5"\n', "kind must be one of phase4, phase3, http, not 'phase5'"),
+    ('[precompute]\nkind = "phase5"\n',
+     "kind in [precompute] of fill.toml must be one of phase4, phase3, http, not 'phase5'"),
     ('[precompute]\nkind = "phase4"\ntimeot_seconds = 3\n', "unknown key 'timeot_seconds'"),
-    ('[precompute]\nkind = "phase4"\nconcurrency = 0\n', "concurrency must be a whole number >= 1, not 0"),
-    ('[grading]\nkind = "http"\nurl_env = "G_URL"\nbody = \'{"d": "x"}\'\n', "body must contain {date}"),
-    ('[grading]\nkind = "http"\nurl_env = "G_URL"\nbody = \'{"d": \'\n', "body is not JSON"),
-    ('[precompute]\nkind = "phase4"\nurl_env = "not a name"\n', "url_env must name an environment variable"),
-    ("retry_base_seconds = -1\n", "retry_base_seconds must be a number >= 0, not -1"),
+    ('[precompute]\nkind = "phase4"\nconcurrency = 0\n',
+     "concurrency in [precompute] of fill.toml must be a whole number >= 1, not 0"),
+    ('[grading]\nkind = "http"\nurl_env = "G_URL"\nbody = \'{"d": "x"}\'\n',
+     "body in [grading] of fill.toml must be a template with {date}"),
+    ('[grading]\nkind = "http"\nurl_env = "G_URL"\nbody = \'{"d": \'\n',
+     "body in [grading] of fill.toml must be a table or JSON text (Expecting value"),
+    ('[precompute]\nkind = "phase4"\nurl_env = "not a name"\n',
+     "url_env in [precompute] of fill.toml must be the name of an environment variable"),
+    ("retry_base_seconds = -1\n", "retry_base_seconds in fill.toml must be a number >= 0, not -1"),
 ])
 def test_malformed_config_exits_2_with_one_line(house, tmp_path, broken_doc, capsys, config_text, message):
     assert _fill(house, tmp_path, config_text) == 2
     err = capsys.readouterr().err
-    assert message in err
+    assert message.replace("fill.toml", str(tmp_path / "fill.toml")) in err  # the message names the file in full
     assert err.count("\n") == 1
     assert not (tmp_path / "out.json").exists() and not (tmp_path / "uncommitted").exists()
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -18,20 +17,11 @@ import requests
 from nbadq.backfill.ledger import filled_dates, read_ledger
 from tests.fill.conftest import EXTRA_DAYS, add_game_days
 from tests.fill.direct_validate import write_validate_doc
+from tests.hostile.harness import wait_for
 
 NBADQ = [sys.executable, "-m", "nbadq.cli.main"]
 CONFIG = ('retry_base_seconds = 0.05\n[precompute]\nkind = "phase4"\nurl_env = "NBADQ_PHASE4_URL"\n'
           'timeout_seconds = 10\n')
-
-
-def _wait_for(predicate, what: str, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _outcomes(ledger: Path) -> list[dict]:
@@ -52,7 +42,7 @@ def _serve_local(root: Path, tmp_path: Path, latency: float) -> tuple[subprocess
     proc = subprocess.Popen([*NBADQ, "serve-local", "--warehouse", str(root), "--port", "0", "--port-file",
                              str(port_file), "--latency", str(latency), "--quiet"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    port = _wait_for(lambda: port_file.exists() and port_file.read_text().strip(), "serve-local's port")
+    port = wait_for(lambda: port_file.exists() and port_file.read_text().strip(), "serve-local's port")
     return proc, f"http://127.0.0.1:{port}"
 
 
@@ -68,7 +58,7 @@ def test_killed_with_sigkill_then_resumed_loses_nothing_and_repeats_nothing(nigh
     try:
         first = _fill(tmp_path, url, "--warehouse", str(night), "--from-validate", str(tmp_path / "validate.json"),
                       "--ledger", str(ledger), "--workers", "1")
-        _wait_for(lambda: len(_outcomes(ledger)) >= 3, "three outcomes")
+        wait_for(lambda: len(_outcomes(ledger)) >= 3, "three outcomes")
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=10)
         assert first.returncode == -signal.SIGKILL
@@ -107,7 +97,7 @@ def test_a_signal_stops_launching_finishes_in_flight_and_writes_everything(night
     ledger, out_json = tmp_path / "l.jsonl", tmp_path / "fill.json"
     proc = _fill(tmp_path, svc.url, "--warehouse", str(night), "--from-validate", str(tmp_path / "validate.json"),
                  "--ledger", str(ledger), "--json", str(out_json), "--workers", "2")
-    _wait_for(lambda: len(_outcomes(ledger)) >= 2, "two outcomes")
+    wait_for(lambda: len(_outcomes(ledger)) >= 2, "two outcomes")
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=20)
 

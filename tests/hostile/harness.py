@@ -12,9 +12,10 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,3 +67,14 @@ def tree_hash(*roots: Path, ignore: Iterable[str] = ()) -> dict[str, str]:
                     out[path] = "special"
             out[dirpath + "/"] = "dir"
     return out
+
+
+def wait_for(predicate: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+    """Poll `predicate` until it returns something truthy (returned), or fail naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

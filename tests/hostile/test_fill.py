@@ -28,7 +28,7 @@ from nbadq.backfill.ledger import read_ledger
 from nbadq.backfill.local_service import LocalService
 from tests.fill.conftest import EXTRA_DAYS, add_game_days, drop_phase4
 from tests.fill.direct_validate import direct_checkpoint, write_validate_doc
-from tests.hostile.harness import assert_one_line_error, run_nbadq, tree_hash
+from tests.hostile.harness import assert_one_line_error, run_nbadq, tree_hash, wait_for
 from nbadq.warehouse.local import open_connection
 from tests.minihouse import copy_warehouse
 
@@ -86,16 +86,6 @@ def _start(tmp_path: Path, url: str, *args: str) -> subprocess.Popen:
     env.pop("NBADQ_DEBUG", None)
     return subprocess.Popen([*NBADQ, *args], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-
-
-def _wait_for(predicate: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _records(ledger: Path, event: str) -> list[dict]:
@@ -289,7 +279,7 @@ def test_a_second_run_on_a_ledger_in_use_is_exit_2_naming_the_holder(night, tmp_
     ledger = tmp_path / "night.jsonl"
     first = _start(tmp_path, svc.url, *_fill_args(tmp_path, night, "--ledger", str(ledger), "--workers", "1"))
     try:
-        _wait_for(lambda: _records(ledger, "send"), "the first run's first request")
+        wait_for(lambda: _records(ledger, "send"), "the first run's first request")
         others = lambda: tree_hash(tmp_path, ignore={ledger.name, night.name})  # noqa: E731
         before = others()
 
@@ -325,7 +315,7 @@ def test_a_signal_during_the_re_validation_still_writes_the_json_and_the_end_rec
     ledger, out_json = tmp_path / "l.jsonl", tmp_path / "fill.json"
     proc = _start(tmp_path, service.url, *_fill_args(tmp_path, night, "--ledger", str(ledger), "--json",
                                                      str(out_json), "--layer", "precompute"))
-    _wait_for(lambda: len(_records(ledger, "outcome")) == len(DAYS), "every outcome")
+    wait_for(lambda: len(_records(ledger, "outcome")) == len(DAYS), "every outcome")
     time.sleep(0.5)  # into the re-validation (Great Expectations takes seconds to load alone)
     assert proc.poll() is None
     proc.send_signal(signum)
@@ -343,7 +333,7 @@ def test_a_signal_while_waiting_on_retry_after_sends_no_new_request(night, scrip
     ledger, out_json = tmp_path / "l.jsonl", tmp_path / "fill.json"
     proc = _start(tmp_path, server.url, *_fill_args(tmp_path, night, "--ledger", str(ledger), "--json",
                                                     str(out_json), "--layer", "precompute", "--workers", "1"))
-    _wait_for(lambda: _records(ledger, "attempt"), "the first answer")
+    wait_for(lambda: _records(ledger, "attempt"), "the first answer")
     time.sleep(0.3)  # now waiting the 30 s the service asked for
     proc.send_signal(signum)
     started = time.monotonic()

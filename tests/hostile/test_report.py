@@ -52,7 +52,9 @@ def test_observed_values_not_shown_100x_too_large(house, tmp_path, nulls, ratio,
     assert _platform_files(house.root) == before
 
 
-@pytest.mark.parametrize("deep", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000])
+# Short ids: pytest puts the test id in PYTEST_CURRENT_TEST, and a 200 kB id would not fit a child's environment.
+@pytest.mark.parametrize("deep", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000],
+                         ids=["arrays", "objects"])
 def test_report_from_deeply_nested_json(tmp_path, deep):
     src = tmp_path / "deep.json"
     src.write_text(deep)

@@ -6,9 +6,11 @@ One test, on purpose: the venv costs ~30 s (dependencies come from pip's cache a
 would build one per worker if the steps were separate tests. Each step asserts exact outcomes and says which step
 failed.
 
-BigQuery: the nightly workflow's validate step targets `bigquery://PROJECT`. Until the BigQuery emulator fixture
-exists it runs against the local sample warehouse (`bigquery_stand_in`); switch that one function to the emulator
-(its URL and BIGQUERY_EMULATOR_HOST) to run the step against BigQuery.
+BigQuery: the nightly workflow's steps target `bigquery://${{ vars.GCP_PROJECT }}`. They run against the BigQuery
+emulator of tests/bigquery (`emulator.shared`: one per test process, which is why this test is in xdist_group
+"bigquery", like the tests there), with the init project's sample loaded into a project of its own, every
+date-partitioned table under require_partition_filter. Without the emulator (`make bq-emulator` not run) everything
+else runs, then the test skips saying why; under CI=true it fails instead.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from nbadq import __version__
+from tests.bigquery import emulator as emu
 from tests.hostile.harness import tree_hash
 from tests.install import workflows
 
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "nbadq", "backfill", "audits",
            "great_expectations.yml", "expectations", "checkpoints", "validation_definitions", "examples")
 SAMPLE = ("--seasons", "2024-2024", "--seed", "3")
+GCP_PROJECT = "nbadq-wheel-emulator"  # the nightly workflow's vars.GCP_PROJECT: a project only the emulator holds
 UNSET_EXIT = '''class ProcessorBase:
     pass
 
@@ -169,41 +173,68 @@ def on_the_packaged_default(bin_: Path, packaged: Path, platform: Path, expected
     assert list(Path(env["TMPDIR"]).glob("nbadq-project-*")) == []
 
 
-def bigquery_stand_in(platform: Path) -> dict[str, str]:
-    """Where the nightly workflow's BigQuery steps point. The emulator replaces this local warehouse when it lands."""
-    return {"NBADQ_WAREHOUSE": str(platform / "warehouse")}
+def bigquery_emulator(platform: Path, basetemp: Path) -> dict[str, str]:
+    """Where the nightly workflow's BigQuery steps point: the test process's emulator, holding the init project's
+    sample in GCP_PROJECT as production lays it out. Returns the environment that sends requests there."""
+    emulator = emu.shared(basetemp / "bigquery-emulator")
+    client = emu.client(emulator, GCP_PROJECT)
+    try:
+        loaded = emu.load_warehouse(client, platform / "warehouse", project=GCP_PROJECT)
+    finally:
+        client.close()
+    assert min(loaded.values()) > 0, loaded
+    return emulator.env()
 
 
-def the_example_workflows(bin_: Path, src: Path, platform: Path, expected: dict, tmp: Path,
-                          env: dict[str, str]) -> None:
+def the_example_workflows(bin_: Path, src: Path, platform: Path, expected: dict, tmp: Path, env: dict[str, str],
+                          basetemp: Path) -> None:
     # A look-back reaching the sample's season, so the nightly step finds its defects.
-    lookback = (dt.datetime.now(dt.timezone.utc).date() - dt.date(2024, 10, 1)).days
-    variables = {"GCP_PROJECT": "nbadq-test", "NBADQ_LOOKBACK_DAYS": str(lookback)}
+    today = dt.datetime.now(dt.timezone.utc).date()
+    lookback = (today - dt.date(2024, 10, 1)).days
+    since = str(today - dt.timedelta(days=lookback))
+    variables = {"GCP_PROJECT": GCP_PROJECT, "NBADQ_LOOKBACK_DAYS": str(lookback)}
     summary = tmp / "step-summary.md"
     steps = {(s.workflow, s.name): s for name in ("nightly.yml", "predeploy.yml")
              for s in workflows.run_steps(name, variables)}
-    assert sorted(steps) == [("nightly.yml", "Install nbadq"), ("nightly.yml", "Validate the nightly checkpoint"),
+    assert sorted(steps) == [("nightly.yml", "Install nbadq"), ("nightly.yml", "Refresh the game-date calendar"),
+                             ("nightly.yml", "Validate the nightly checkpoint"),
                              ("predeploy.yml", "Audit save overrides"), ("predeploy.yml", "Install nbadq")]
+    warehouse = f"bigquery://{GCP_PROJECT}"
+    assert steps[("nightly.yml", "Validate the nightly checkpoint")].env["NBADQ_WAREHOUSE"] == warehouse
     step_env = {**env, "GITHUB_STEP_SUMMARY": str(summary)}
 
     for workflow in ("nightly.yml", "predeploy.yml"):  # `pip install .` in the checkout, into the same venv
         done = workflows.execute(steps[(workflow, "Install nbadq")], src, bin_, step_env)
         assert done.code == 0, (workflow, done.stdout[-2000:], done.stderr[-2000:])
 
-    nightly = workflows.execute(steps[("nightly.yml", "Validate the nightly checkpoint")], platform, bin_,
-                                {**step_env, **bigquery_stand_in(platform)})
-    assert nightly.code == 1, (nightly.stdout[-2000:], nightly.stderr[-2000:])  # rules failed: the job fails
-    out = platform / "nbadq-out"
-    doc = json.loads((out / "validate.json").read_text())
-    assert doc["window"]["since"] == str(dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=lookback))
-    assert failing_dates(out / "validate.json") == expected
-    assert (out / "report.html").is_file() and "<testsuite" in (out / "junit.xml").read_text()
-    assert "raw.gamebook_completeness" in summary.read_text()
-
     audit = workflows.execute(steps[("predeploy.yml", "Audit save overrides")], platform, bin_, step_env)
     assert audit.code == 1, (audit.stdout[-2000:], audit.stderr[-2000:])  # the finding blocks the deploy
     sarif = json.loads((platform / "audit.sarif").read_text())
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["NBQ001"]
+
+    emu.require()  # the nightly workflow's BigQuery steps, last: without the emulator, skip (fail under CI=true)
+    local = json.loads((platform / "out" / "validate.json").read_text())  # the init project's run on SQLite
+    step_env.update(bigquery_emulator(platform, basetemp))
+    calendar = workflows.execute(steps[("nightly.yml", "Refresh the game-date calendar")], platform, bin_, step_env)
+    assert calendar.code == 0, (calendar.stdout[-2000:], calendar.stderr[-2000:])
+    game_dates = local["calendar"]["game_dates"]
+    assert calendar.stdout.splitlines()[0] == f"nba_dq.game_dates on {warehouse}: {len(game_dates)} game dates"
+
+    validations = platform / "uncommitted" / "validations"
+    before = sorted(p.relative_to(validations) for p in validations.rglob("*.json"))
+    nightly = workflows.execute(steps[("nightly.yml", "Validate the nightly checkpoint")], platform, bin_, step_env)
+    assert nightly.code == 1, (nightly.stdout[-2000:], nightly.stderr[-2000:])  # rules failed: the job fails
+    out = platform / "nbadq-out"
+    doc = json.loads((out / "validate.json").read_text())
+    assert (doc["warehouse"], doc["window"]["since"]) == (warehouse, since)
+    in_window = {rule: [d for d in dates if d >= since] for rule, dates in expected.items()}
+    assert failing_dates(out / "validate.json") == {rule: dates for rule, dates in in_window.items() if dates}
+    assert doc["calendar"] == local["calendar"]
+    assert (out / "report.html").is_file() and "<testsuite" in (out / "junit.xml").read_text()
+    assert "raw.gamebook_completeness" in summary.read_text()
+    # the platform's init project ran it: GX stored one more result per layer there
+    after = sorted(p.relative_to(validations) for p in validations.rglob("*.json"))
+    assert len(after) - len(before) == len(doc["layers"]) and set(before) < set(after)
 
 
 def failing_dates(validate_json: Path) -> dict[str, list[str]]:
@@ -212,7 +243,8 @@ def failing_dates(validate_json: Path) -> dict[str, list[str]]:
             if e["failing_dates"]}
 
 
-def test_the_wheel_in_a_fresh_venv_runs_an_init_project_and_the_example_workflows(tmp_path):
+@pytest.mark.xdist_group("bigquery")  # the nightly workflow's steps use the test process's BigQuery emulator
+def test_the_wheel_in_a_fresh_venv_runs_an_init_project_and_the_example_workflows(tmp_path, tmp_path_factory):
     tmp = tmp_path.resolve()
     assert not tmp.is_relative_to(ROOT)
     env = clean_env(tmp)
@@ -220,4 +252,4 @@ def test_the_wheel_in_a_fresh_venv_runs_an_init_project_and_the_example_workflow
     packaged = check_layout(bin_, tmp, env)
     platform, expected = from_an_init_project(bin_, tmp, env)
     on_the_packaged_default(bin_, packaged, platform, expected, tmp, env)
-    the_example_workflows(bin_, src, platform, expected, tmp, env)
+    the_example_workflows(bin_, src, platform, expected, tmp, env, tmp_path_factory.getbasetemp())

@@ -67,9 +67,10 @@ def render(text: str, variables: Mapping[str, str], env: Mapping[str, str]) -> s
     return _EXPR.sub(one, text)
 
 
-def execute(step: Step, cwd: Path, path_first: Path, extra_env: Mapping[str, str], timeout: float = 300) -> Outcome:
-    """The step's script with bash -eo pipefail (GitHub's `shell: bash`), `path_first` ahead on PATH."""
-    env = {**os.environ, **step.env, **extra_env, "PATH": f"{path_first}{os.pathsep}{os.environ['PATH']}"}
+def execute(step: Step, cwd: Path, path_first: Path, runner_env: Mapping[str, str], timeout: float = 300) -> Outcome:
+    """The step's script with bash -eo pipefail (GitHub's `shell: bash`) in the runner's environment `runner_env`
+    (nothing else of this process's leaks in) with the job's env on top, `path_first` ahead on PATH."""
+    env = {**runner_env, **step.env, "PATH": f"{path_first}{os.pathsep}{runner_env['PATH']}"}
     proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step.script], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
     return Outcome(proc.returncode, proc.stdout, proc.stderr)

@@ -53,12 +53,14 @@ def season_game_dates(year: int, last: dt.date | None = None) -> list[dict]:
 
 def expectation(rule: str, failing: dict[dt.date, str] | None = None, *, success: bool | None = None,
                 observed=None, unit: str | None = None, threshold: str | None = None, remediation: str | None = None,
-                expectation_type: str = "unexpected_rows_expectation", description: str | None = None) -> dict:
+                expectation_type: str = "unexpected_rows_expectation", description: str | None = None,
+                severity: str = "error") -> dict:
     failing = failing or {}
     dates = sorted(failing)
     return {
         "rule": rule,
         "expectation_type": expectation_type,
+        "severity": severity,
         "success": (not dates) if success is None else success,
         "observed_value": len(dates) if observed is None and success is None else observed,
         "observed_unit": unit or ("count" if observed is None and success is None else None),
@@ -71,8 +73,12 @@ def expectation(rule: str, failing: dict[dt.date, str] | None = None, *, success
 
 
 def layer(*expectations: dict) -> dict:
-    dates = sorted({d for e in expectations for d in e["failing_dates"]})
-    return {"success": all(e["success"] for e in expectations), "failing_dates": dates,
+    """As nbadq/validation/document.py builds it: only error-severity rules fail the layer and give failing dates."""
+    errors = [e for e in expectations if e["severity"] == "error"]
+    warnings = [e for e in expectations if e["severity"] != "error" and not e["success"]]
+    return {"success": all(e["success"] for e in errors),
+            "failing_dates": sorted({d for e in errors for d in e["failing_dates"]}),
+            "warning_dates": sorted({d for e in warnings for d in e["failing_dates"]}),
             "expectations": list(expectations)}
 
 
@@ -181,6 +187,9 @@ def realistic_fill_doc(validate: dict) -> dict:
                    "precompute": {"failing_dates": sorted(set(still) | set(outcomes)), "coverage": 0.781}},
         "after": {"analytics": {"failing_dates": ["2023-11-29", "2023-12-08", "2024-01-09"], "coverage": None},
                   "precompute": {"failing_dates": still, "coverage": 0.874}},
+        "skipped": {}, "no_filler": {}, "checkpoint": "nightly", "stopped": None,
+        "ledger": "uncommitted/fill/ledger.jsonl", "timing": {"validate_before_s": 41.2, "fill_s": 812.5},
+        "exit_code": 1, "generated_at": "2025-01-15T06:51:09+00:00",
     }
 
 

@@ -49,7 +49,8 @@ def test_malformed_document_names_the_file_and_the_key(tmp_path, validate_doc, c
     out.write_text("yesterday's report")
     assert main(["report", "--from-json", str(bad), "--out", str(out)]) == 2
     assert capsys.readouterr().err == (f"nbadq report: error: --from-json {bad}: "
-                                       "layers.precompute.expectations[2].success: expected bool, found str\n")
+                                       "layers.precompute.expectations[2].success: expected boolean, found string; "
+                                       "see schemas/validate.schema.json\n")
     assert out.read_text() == "yesterday's report"
 
 

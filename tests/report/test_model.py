@@ -75,7 +75,7 @@ def test_seasons_newest_first_drawn_from_opener_to_last_game_date(validate_doc):
 def test_status_counts_for_one_season_and_layer(validate_doc):
     season = build_report(validate_doc).seasons[0]
     precompute = next(lc for lc in season.layers if lc.layer == "precompute")
-    assert precompute.counts == {"failing": 2, "bootstrap": 13, "passing": 68, "no-games": 2}
+    assert precompute.counts == {"failing": 2, "warning": 0, "bootstrap": 13, "passing": 68, "no-games": 2}
 
 
 def test_failing_cell_hover_names_date_layer_rule_reason_and_season_day(validate_doc):

@@ -57,7 +57,7 @@ def test_nbadq_commands_and_flags_exist(name, argv):
 
 
 def test_the_workflows_call_the_commands_they_are_for():
-    assert [a[0] for a in nbadq_invocations(load("nightly.yml"))] == ["validate"]
+    assert [a[0] for a in nbadq_invocations(load("nightly.yml"))] == ["calendar", "validate"]
     assert [a[0] for a in nbadq_invocations(load("predeploy.yml"))] == ["audit"]
 
 
@@ -76,7 +76,8 @@ def test_nightly_authenticates_with_workload_identity_and_caps_bytes():
     assert job["env"]["NBADQ_MAXIMUM_BYTES_BILLED"].startswith("${{ vars.NBADQ_MAXIMUM_BYTES_BILLED")
     auth = next(s for s in steps(workflow) if s.get("uses", "").startswith("google-github-actions/auth@"))
     assert set(auth["with"]) == {"workload_identity_provider", "service_account"}  # no key file
-    validate = nbadq_invocations(workflow)[0]
+    calendar, validate = nbadq_invocations(workflow)
+    assert calendar == ["calendar"]  # the warehouse comes from the job env, as validate's does
     assert validate[validate.index("--checkpoint") + 1] == "nightly"
     assert validate[validate.index("--summary-md") + 1] == "$GITHUB_STEP_SUMMARY"
     assert {"--since", "--json", "--report", "--junit"} <= set(validate)

@@ -3,33 +3,13 @@ one line naming the suite file and the expectation, before any warehouse is read
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.hostile.harness import assert_one_line_error, run_nbadq, tree_hash
-
-GX_FILES = ("great_expectations.yml", "expectations", "checkpoints", "validation_definitions")
-
-
-def _project_copy(tmp_path: Path) -> Path:
-    src = Path(os.environ["NBADQ_PROJECT_ROOT"])
-    dst = tmp_path / "project"
-    dst.mkdir()
-    for name in GX_FILES:
-        (shutil.copytree if (src / name).is_dir() else shutil.copy2)(src / name, dst / name)
-    return dst
-
-
-def _edit_meta(project: Path, suite: str, rule: str, change) -> None:
-    path = project / "expectations" / f"{suite}.json"
-    doc = json.loads(path.read_text())
-    meta = next(e["meta"] for e in doc["expectations"] if e["meta"]["rule"] == rule)
-    change(meta)
-    path.write_text(json.dumps(doc, indent=2))
+from tests.rules.project_copy import edit_meta as _edit_meta, project_copy as _project_copy
 
 
 CASES = [

@@ -1,9 +1,11 @@
 """An independent oracle for the sample: each rule's failing dates computed in plain Python over the rows.
 
-It shares no code with nbadq (only the contract's facts: table and column names, the fallback openers), so it
-can cross-check both the sample's manifest and the validation suites. Each function is one rule, written the
+It shares no code with nbadq's rules (only the contract's facts: table and column names, the fallback openers),
+so it can cross-check both the sample's manifest and the validation suites. Each function is one rule, written the
 obvious way from its definition: a game date has a final (status 3) game of type 2, 4 or 5 in the schedule
 deduplicated on (game_id, game_date) by latest processed_at; processable = season day >= 14, bootstrap = 0-13.
+Which rules it answers for comes from the suites: a dated suite rule without a function here is an error naming
+it, not a rule silently left out of the comparison.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import Counter, defaultdict
+import os
 from pathlib import Path
+
+from nbadq.rules.project import load_project
 
 CONTRACT_OPENERS = {2021: "2021-10-19", 2022: "2022-10-18", 2023: "2023-10-24", 2024: "2024-10-22",
                     2025: "2025-10-21", 2026: "2026-10-21"}
@@ -157,7 +162,30 @@ def false_zero_runs(wh: Warehouse) -> list[str]:
                    if status == "success" and records == 0 and name in OUTPUTS and day in dates_with_rows[name]})
 
 
+def suite_date_rules() -> list[str]:
+    """The dated rules of the suites the tests validate with (each reports failing dates)."""
+    project = load_project(Path(os.environ["NBADQ_PROJECT_ROOT"]))
+    return list(dict.fromkeys(e.rule for e in project.rules() if e.dated))
+
+
 def failing_dates(root: Path) -> dict[str, list[str]]:
+    """Each dated suite rule's failing dates; an error naming any suite rule the oracle has no function for."""
+    return for_rules(suite_date_rules(), _every_rule(root))
+
+
+def for_rules(rules: list[str], found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`found` for exactly `rules`, in their order; an AssertionError naming a rule missing on either side."""
+    missing = [r for r in rules if r not in found]
+    stray = [r for r in found if r not in rules]
+    problems = [f"no oracle for suite rules {missing}"] * bool(missing) + \
+        [f"an oracle for rules the suites do not have {stray}"] * bool(stray)
+    if problems:
+        raise AssertionError(f"tests/sample/oracle.py (_every_rule): {'; '.join(problems)}")
+    return {rule: found[rule] for rule in rules}
+
+
+def _every_rule(root: Path) -> dict[str, list[str]]:
+    """Every rule the oracle knows, written from its definition: a new dated rule gets its line here."""
     wh = Warehouse(root)
     cal = Calendar(wh)
     analytics = wh.rows("nba_analytics.player_game_summary", "game_date", "game_id", "player_lookup", "is_dnp",

@@ -1,8 +1,11 @@
-"""Phase 3 (analytics): player_game_summary from the raw gamebook, as the platform's PlayerGameSummaryProcessor.
+"""Phase 3 (analytics), as the platform's processors: player_game_summary, the two team summaries and the
+upcoming player context, from raw data (the SQL is in phase3_sql.py).
 
-Per row: minutes "MM:SS" -> NUMERIC minutes with one decimal (NULL when the player did not play), is_dnp /
-is_active from the gamebook status, the opponent from the deduplicated schedule, and the system game id
-`YYYYMMDD_AWAY_HOME`. Preseason and All-Star games are not processed.
+player_game_summary per row: minutes "MM:SS" -> NUMERIC minutes with one decimal (NULL when the player did not
+play), is_dnp / is_active from the gamebook status, the opponent from the deduplicated schedule, the system game
+id `YYYYMMDD_AWAY_HOME`, and the modelled attempts, usage rate and plus-minus. The team tables hold one row per
+team and game; the context one row per player expected to play, with the line he had. Preseason and All-Star
+games are not processed. Every write is a MERGE on the table's key.
 """
 
 from __future__ import annotations
@@ -12,11 +15,10 @@ import sqlite3
 import uuid
 from typing import Any, Sequence
 
-from nbadq.calendar import GAME_TYPES_COUNTED
-from nbadq.sample.processors.schedule_view import DEDUPED_SCHEDULE
+from nbadq.sample.processors.phase3_sql import CONTEXT_SQL, SUMMARY_SQL, TEAM_DEFENSE_SQL, TEAM_OFFENSE_SQL
 from nbadq.sample.processors.writes import iso_timestamp, record_run, utc_now
 from nbadq.warehouse.local import transaction
-from nbadq.schema import table
+from nbadq.schema import Table, table
 
 PHASE3_PROCESSORS: tuple[str, ...] = (
     "PlayerGameSummaryProcessor",
@@ -25,82 +27,89 @@ PHASE3_PROCESSORS: tuple[str, ...] = (
     "UpcomingPlayerGameContextProcessor",
     "UpcomingTeamGameContextProcessor",
 )
-SIMULATED = "PlayerGameSummaryProcessor"  # the only Phase 3 table in the contract; the others report success
 PLAYER_GAME_SUMMARY = table("nba_analytics.player_game_summary")
 
-_TYPES = ", ".join(f"'{t}'" for t in GAME_TYPES_COUNTED)
-
-# "34:30" -> 34.5. A bare number is taken as minutes; anything else becomes NULL rather than a wrong value.
-_MINUTES = """
-CASE
-  WHEN g.player_status <> 'active' OR g.minutes IS NULL THEN NULL
-  WHEN instr(g.minutes, ':') > 0 THEN round(
-      CAST(substr(g.minutes, 1, instr(g.minutes, ':') - 1) AS INTEGER)
-      + CAST(substr(g.minutes, instr(g.minutes, ':') + 1) AS INTEGER) / 60.0, 1)
-  WHEN g.minutes GLOB '[0-9]*' THEN round(CAST(g.minutes AS REAL), 1)
-END"""
-
-SUMMARY_SQL = f"""
-SELECT g.player_lookup,
-       replace(g.game_date, '-', '') || '_' || s.away || '_' || s.home AS game_id,
-       g.game_date, g.season_year, g.team_abbr,
-       CASE WHEN g.team_abbr = s.home THEN s.away ELSE s.home END AS opponent_team_abbr,
-       g.points, {_MINUTES} AS minutes_played,
-       g.player_status <> 'active' AS is_dnp,
-       g.player_status IN ('active', 'dnp') AS is_active,
-       g.player_status
-FROM nba_raw.nbac_gamebook_player_stats AS g
-JOIN ({DEDUPED_SCHEDULE}) AS s ON s.game_id = g.game_id AND s.game_date = g.game_date
-WHERE g.game_date BETWEEN ? AND ? AND substr(g.game_id, 3, 1) IN ({_TYPES})
-ORDER BY g.game_date, g.game_id, g.team_abbr, g.player_lookup"""
-
-
-# processed_at when the caller gives none: the morning after the game, as the nightly run would have written it.
+# processed_at when the caller gives none: what the nightly runs would have written. The game summaries run the
+# morning after the games; the context runs on game day, after the morning's lines and before tip-off.
 MORNING_AFTER = "date(game_date, '+1 day') || 'T08:00:00+00:00'"
-_COLUMNS = ", ".join(PLAYER_GAME_SUMMARY.column_names)
+BEFORE_TIPOFF = "game_date || 'T10:00:00+00:00'"
 
 
-def merge_player_game_summary(conn: sqlite3.Connection, start: dt.date, end: dt.date,
-                              processed_at: str | None = None, fresh: bool = False) -> dict[str, int]:
-    """Compute and MERGE player_game_summary for [start, end] in SQL; rows written per ISO date.
+class Output:
+    """What one simulated Phase 3 processor writes: its table, the SQL computing the rows, its default stamp."""
+
+    def __init__(self, qualified: str, sql: str, stamp: str) -> None:
+        self.table, self.sql, self.stamp = table(qualified), sql, stamp
+
+
+# UpcomingTeamGameContextProcessor writes no table of the contract: it reports success and writes nothing.
+OUTPUTS: dict[str, Output] = {
+    "PlayerGameSummaryProcessor": Output("nba_analytics.player_game_summary", SUMMARY_SQL, MORNING_AFTER),
+    "TeamOffenseGameSummaryProcessor": Output("nba_analytics.team_offense_game_summary", TEAM_OFFENSE_SQL,
+                                              MORNING_AFTER),
+    "TeamDefenseGameSummaryProcessor": Output("nba_analytics.team_defense_game_summary", TEAM_DEFENSE_SQL,
+                                              MORNING_AFTER),
+    "UpcomingPlayerGameContextProcessor": Output("nba_analytics.upcoming_player_game_context", CONTEXT_SQL,
+                                                 BEFORE_TIPOFF),
+}
+
+
+def merge_output(conn: sqlite3.Connection, output: Output, start: dt.date, end: dt.date,
+                 processed_at: str | None = None, fresh: bool = False) -> dict[str, int]:
+    """Compute and MERGE one processor's table for [start, end] in SQL; rows written per ISO date.
 
     The rows are staged once in a temporary table named for this call, then every key they hold is deleted
     from the target and the staged rows inserted (`fresh` skips the delete on a table known to be empty).
     """
+    target: Table = output.table
     stage = f"temp.phase3_{uuid.uuid4().hex}"
     bounds = (start.isoformat(), end.isoformat())
-    stamp = "?" if processed_at else MORNING_AFTER
-    conn.execute(f"CREATE TABLE {stage} AS SELECT *, {stamp} AS processed_at FROM ({SUMMARY_SQL})",
-                 ((processed_at,) if processed_at else ()) + bounds + bounds)
+    stamp = "?3" if processed_at else output.stamp
+    conn.execute(f"CREATE TABLE {stage} AS SELECT *, {stamp} AS processed_at FROM ({output.sql})",
+                 bounds + ((processed_at,) if processed_at else ()))
     try:
         if not fresh:
-            conn.execute(f"DELETE FROM {PLAYER_GAME_SUMMARY.qualified} WHERE game_date BETWEEN ? AND ? "
-                         f"AND (game_id, player_lookup) IN (SELECT game_id, player_lookup FROM {stage})", bounds)
-        conn.execute(f"INSERT INTO {PLAYER_GAME_SUMMARY.qualified} ({_COLUMNS}) SELECT {_COLUMNS} FROM {stage}")
-        return dict(conn.execute(f"SELECT game_date, COUNT(*) FROM {stage} GROUP BY game_date"))
+            keys = ", ".join(target.key)
+            conn.execute(f"DELETE FROM {target.qualified} WHERE {target.date_column} BETWEEN ? AND ? "
+                         f"AND ({keys}) IN (SELECT {keys} FROM {stage})", bounds)
+        columns = ", ".join(target.column_names)
+        conn.execute(f"INSERT INTO {target.qualified} ({columns}) SELECT {columns} FROM {stage}")
+        return dict(conn.execute(f"SELECT {target.date_column}, COUNT(*) FROM {stage} GROUP BY 1"))
     finally:
         conn.execute(f"DROP TABLE {stage}")
+
+
+def merge_player_game_summary(conn: sqlite3.Connection, start: dt.date, end: dt.date,
+                              processed_at: str | None = None, fresh: bool = False) -> dict[str, int]:
+    return merge_output(conn, OUTPUTS["PlayerGameSummaryProcessor"], start, end, processed_at, fresh)
+
+
+def merge_phase3(conn: sqlite3.Connection, start: dt.date, end: dt.date, fresh: bool = False) -> None:
+    """Every Phase 3 table for [start, end] with the nightly runs' stamps (the sample builder's run)."""
+    for output in OUTPUTS.values():
+        merge_output(conn, output, start, end, fresh=fresh)
 
 
 def run_phase3(conn: sqlite3.Connection, start: dt.date, end: dt.date, processors: Sequence[str],
                now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """What POST /process-date-range does: run the requested Phase 3 processors (empty = all) over the range.
 
-    Unknown names are ignored, as the real service does. Only PlayerGameSummaryProcessor writes; it records one
-    run (a 'running' and a final row) per date that had gamebook rows, with records_processed = rows written.
+    Unknown names are ignored, as the real service does. Each processor with a table records one run (a
+    'running' and a final row) per date it wrote rows for, with records_processed = rows written.
     """
     wanted = [p for p in PHASE3_PROCESSORS if not processors or p in processors]
+    now = now or utc_now()
     results = []
     for name in wanted:
-        if name == SIMULATED:
-            _run_player_game_summary(conn, start, end, now or utc_now())
+        if name in OUTPUTS:
+            _run_one(conn, name, start, end, now)
         results.append({"processor": name, "status": "success", "stats": {}})
     return results
 
 
-def _run_player_game_summary(conn: sqlite3.Connection, start: dt.date, end: dt.date, now: dt.datetime) -> None:
+def _run_one(conn: sqlite3.Connection, name: str, start: dt.date, end: dt.date, now: dt.datetime) -> None:
     with transaction(conn):
-        written = merge_player_game_summary(conn, start, end, iso_timestamp(now))
+        written = merge_output(conn, OUTPUTS[name], start, end, iso_timestamp(now))
         for day, count in sorted(written.items()):
-            record_run(conn, SIMULATED, dt.date.fromisoformat(day), "phase3", "success", count,
+            record_run(conn, name, dt.date.fromisoformat(day), "phase3", "success", count,
                        started=now, finished=now)

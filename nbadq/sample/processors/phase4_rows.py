@@ -8,6 +8,7 @@ early_season_flag = TRUE.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from typing import Any, Callable, Sequence
 
 from nbadq.sample.processors.phase4_metrics import PlayerDay, TeamDay
@@ -87,10 +88,19 @@ def composite_factors(teams: Sequence[TeamDay], players: Sequence[PlayerDay], bo
     return rows
 
 
+def feature_quality(player: PlayerDay) -> float:
+    """60-100: features filled from the player's own games rather than defaults (3 points per game in the window),
+    plus up to 10 for the optional sources (tracking, injury feeds) that cover some players better than others:
+    stable per player, so a date never has a single value."""
+    sources = zlib.crc32(player.player_lookup.encode()) % 11
+    return float(60 + 3 * min(player.games_in_sample, 10) + sources)
+
+
 def feature_store(teams: Sequence[TeamDay], players: Sequence[PlayerDay], bootstrap: bool, at: str) -> list[dict]:
     return [{"player_lookup": p.player_lookup, "game_id": p.game_id, "game_date": p.game_date,
              "feature_count": FEATURE_COUNT, "early_season_flag": int(bootstrap),
-             "is_production_ready": 0 if bootstrap else _ready(p), "processed_at": at} for p in players]
+             "is_production_ready": 0 if bootstrap else _ready(p), "processed_at": at,
+             "feature_quality_score": feature_quality(p)} for p in players]
 
 
 Builder = Callable[[Sequence[TeamDay], Sequence[PlayerDay], bool, str], list[dict[str, Any]]]
