@@ -8,12 +8,11 @@ scrapes), two team rows in each team table, a context row per dressed player and
 the day's processed_at stamps follow the pipeline: lines 07:00 < context 08:00 < tip-off < final scrape 13:00 <
 Phase 3 23:00 < Phase 4 23:30 < predictions 23:40 < grading 23:59.
 
-Two sizes. The compact house (the default, which the rule fixtures count on: 2 played players and 1 DNP a team,
-one system) keeps team totals realistic only in the team tables: its player rows sum to 60 minutes a team and
-4 of a game's 5 context rows have a line. `rotation=True` gives each team six more played role players (every
-team plays 240 minutes and scores its score in player_game_summary), lines for 10 of a game's 17 context rows
-(35-60%, 10 a game), a player without a line (an 'ESTIMATED_AVG' / 'NO_LINE' prediction, never graded) and a
-second prediction system.
+Two sizes. The full house (the default) gives each team two players, six played role players and one DNP:
+every team plays 240 minutes and scores its score in player_game_summary, 10 of a game's 17 context rows have a
+line (35-60%, 10 a game), one player has no line (an 'ESTIMATED_AVG' / 'NO_LINE' prediction, never graded), and
+two prediction systems predict. `rotation=False` keeps the compact house (2 played players and 1 DNP a team, one
+system), whose player rows sum to only 60 minutes a team.
 """
 
 from __future__ import annotations
@@ -53,9 +52,9 @@ PHASE4_TABLES = {
 
 
 class MiniHouse:
-    rotation = False  # a class default: the `house` fixture builds instances without __init__
+    rotation = True  # a class default: the `house` fixture builds instances without __init__
 
-    def __init__(self, root: Path, rotation: bool = False):
+    def __init__(self, root: Path, rotation: bool = True):
         self.root, self.rotation = root, rotation
         create_dataset_files(root, TABLES)
         self.conn = open_connection(root, write=True)
@@ -249,7 +248,7 @@ class MiniHouse:
              "processed_at": (started + dt.timedelta(seconds=30)).isoformat()}])
 
 
-def clean_season(root: Path, rotation: bool = False) -> MiniHouse:
+def clean_season(root: Path, rotation: bool = True) -> MiniHouse:
     """Every rule passes. Includes what the rules must ignore: scrape duplicates, preseason, All-Star, unplayed."""
     h = MiniHouse(root, rotation)
     h.game("2024-10-10", "LAL", "BOS", type_digit="1")  # preseason

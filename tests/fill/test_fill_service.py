@@ -44,7 +44,8 @@ def test_phase4_computes_rows_for_a_processable_day(house, serve):
     svc = serve(house.root)
     reply = requests.post(f"{svc.url}/process-date", json={"analysis_date": "2024-11-10"})
     assert reply.status_code == 200
-    assert _count(house, "nba_precompute.player_composite_factors", "game_date", "2024-11-10") == 8
+    # 2 games x 2 teams x 8 played players (the DNP has no rolling window)
+    assert _count(house, "nba_precompute.player_composite_factors", "game_date", "2024-11-10") == 32
 
 
 @pytest.mark.parametrize("path, body, message", [
@@ -69,7 +70,8 @@ def test_phase3_without_backfill_mode_silently_skips_dates_older_than_90_days(ho
 
     done = requests.post(f"{svc.url}/process-date-range", json={**body, "backfill_mode": True})
     assert done.json()["date_range"] == "2024-11-05 to 2024-11-05"
-    assert _count(house, "nba_analytics.player_game_summary", "game_date", "2024-11-05") == 8
+    # rebuilt from the gamebook: 2 games x 2 teams x 8 active players
+    assert _count(house, "nba_analytics.player_game_summary", "game_date", "2024-11-05") == 32
 
 
 def test_above_the_concurrency_limit_429_with_retry_after(house, serve):

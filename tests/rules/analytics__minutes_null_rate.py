@@ -7,8 +7,8 @@ from tests.rules.breakers import PGS, Case, entries, null
 PLAYED_ON = "game_date = '{}' AND is_dnp = 0"
 
 BREAKS = [
-    Case("minutes-null-on-a-date", null(PGS, "minutes_played", PLAYED_ON.format("2024-11-05"), rows=1),
-         ["2024-11-05"], "1 of 8 played rows"),
+    Case("minutes-null-on-a-date", null(PGS, "minutes_played", PLAYED_ON.format("2024-11-05"), rows=2),
+         ["2024-11-05"], "2 of 32 played rows"),
 ]
 
 NEAR_MISSES = [
@@ -18,11 +18,12 @@ NEAR_MISSES = [
 
 
 def window_threshold_is_reported_as_a_ratio(house):
-    null(PGS, "minutes_played", PLAYED_ON.format("2024-11-05"), rows=1)(house)
+    null(PGS, "minutes_played", PLAYED_ON.format("2024-11-05"), rows=2)(house)
     doc = run_checkpoint(str(house.root), "analytics")
     window, per_date = entries(doc, "analytics.minutes_null_rate")
-    # 10 games x 4 played rows; one NULL is 2.5% of the window (> 1%; a ratio in the JSON) and 12.5% of its date.
-    assert (window["success"], window["observed_value"], window["failing_dates"]) == (False, 0.025, [])
+    # 10 games x 16 played rows; two NULLs are 1.25% of the window (> 1%; a ratio in the JSON) and 6.25% of the
+    # date's 32 played rows (> 5%).
+    assert (window["success"], window["observed_value"], window["failing_dates"]) == (False, 0.0125, [])
     assert (per_date["success"], per_date["failing_dates"]) == (False, ["2024-11-05"])
 
 

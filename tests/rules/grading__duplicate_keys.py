@@ -4,7 +4,7 @@ from tests.rules.breakers import ACC, Case, dup
 
 BREAKS = [
     Case("grading-duplicate", dup(ACC, "game_date = '2025-04-15' AND player_lookup = 'atlplayer1'"), ["2025-04-15"],
-         "1 duplicated keys"),
+         "2 duplicated keys"),
 ]
 
 NEAR_MISSES: list[Case] = []

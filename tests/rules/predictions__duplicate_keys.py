@@ -6,7 +6,7 @@ NYK1 = "game_date = '2024-11-05' AND player_lookup = 'nykplayer1'"
 
 BREAKS = [
     Case("prediction-duplicate", dup(PRED, NYK1, tweak="prediction_id || '_b' AS prediction_id"), ["2024-11-05"],
-         "1 duplicated keys"),
+         "2 duplicated keys"),
 ]
 
 NEAR_MISSES = [

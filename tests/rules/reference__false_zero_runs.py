@@ -11,7 +11,7 @@ BREAKS = [
         run("PlayerCompositeFactorsProcessor", "2025-04-20", "success", 0)),  # the latest run forgot its count
         ["2025-04-20"], "PlayerCompositeFactorsProcessor"),
     Case("false-zero-phase3", run("PlayerGameSummaryProcessor", "2024-10-30", "success", 0), ["2024-10-30"],
-         "PlayerGameSummaryProcessor (table holds 5)"),
+         "PlayerGameSummaryProcessor (table holds 17)"),
 ]
 
 NEAR_MISSES = [
