@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         return _fail(name, f"error: {exc}", debug)
     except KeyboardInterrupt:
-        sys.stderr.write(f"nbadq {name}: interrupted\n")
+        sys.stderr.write(f"nbadq {name or ''}".rstrip() + ": interrupted\n")
         return ExitCode.INTERRUPTED
     except RecursionError:
         return _fail(name, "error: input nested too deeply to read", debug)
@@ -119,7 +119,8 @@ def _fail(name: str | None, message: str, debug: bool) -> int:
 
     if debug:
         traceback.print_exc(file=sys.stderr)
-    sys.stderr.write(redact(f"nbadq {name or ''}: {message}".replace("\n", " ")) + "\n")
+    prefix = f"nbadq {name}" if name else "nbadq"
+    sys.stderr.write(redact(f"{prefix}: {message}".replace("\n", " ")) + "\n")
     return ExitCode.USAGE
 
 

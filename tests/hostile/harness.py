@@ -30,8 +30,8 @@ class Result:
 def run_nbadq(args: Iterable[str], cwd: Path | None = None, env: Mapping[str, str] | None = None,
               timeout: float = 180, stdin: str | None = None) -> Result:
     """`nbadq ARGS` in a subprocess, as a user would run it (python -m keeps it on this interpreter)."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("NBADQ_DEBUG", None) if "NBADQ_DEBUG" not in (env or {}) else None
+    # A developer's NBADQ_DEBUG would add tracebacks to stderr; a test that wants them passes it in `env`.
+    full_env = {**{k: v for k, v in os.environ.items() if k != "NBADQ_DEBUG"}, **(env or {})}
     proc = subprocess.run([sys.executable, "-m", "nbadq.cli.main", *map(str, args)], cwd=cwd or ROOT,
                           env=full_env, capture_output=True, text=True, timeout=timeout, input=stdin)
     return Result(proc.returncode, proc.stdout, proc.stderr)
