@@ -47,13 +47,46 @@ mlf AS (SELECT game_date AS d, COUNT(*) AS n, SUM(COALESCE(early_season_flag, 0)
         FROM nba_predictions.ml_feature_store_v2 GROUP BY game_date),
 pcf_dup AS (SELECT DISTINCT game_date FROM nba_precompute.player_composite_factors
             GROUP BY game_date, player_lookup HAVING COUNT(*) > 1),
+sys_games AS (
+  SELECT game_date, replace(game_date, '-', '') || '_' || away_team_tricode || '_' || home_team_tricode AS sid,
+         game_status = 3 AND substr(game_id, 3, 1) IN ('2', '4', '5') AS counted,
+         away_team_tricode AS away, home_team_tricode AS home
+  FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_id, game_date ORDER BY processed_at DESC) AS rn
+        FROM nba_raw.nbac_schedule) WHERE rn = 1),
+pgs_canon AS (SELECT p.game_date, COUNT(DISTINCT p.game_id) AS n FROM nba_analytics.player_game_summary p
+              JOIN sys_games s ON s.game_date = p.game_date AND s.sid = p.game_id AND s.counted GROUP BY p.game_date),
+analytics_ids AS (SELECT game_date, game_id FROM nba_analytics.player_game_summary
+  UNION SELECT game_date, game_id FROM nba_analytics.team_offense_game_summary
+  UNION SELECT game_date, game_id FROM nba_analytics.team_defense_game_summary),
+team_rows AS (
+  SELECT game_date, game_id, COUNT(*) AS n, MIN(team_abbr) AS lo, MAX(team_abbr) AS hi,
+         SUM(COALESCE(points_scored, 0) = 0 OR COALESCE(fg_attempts, 0) = 0
+             OR points_scored NOT BETWEEN 70 AND 180) AS odd
+  FROM nba_analytics.team_offense_game_summary GROUP BY game_date, game_id
+  UNION ALL
+  SELECT game_date, game_id, COUNT(*), MIN(defending_team_abbr), MAX(defending_team_abbr),
+         SUM(COALESCE(points_allowed, 0) = 0 OR points_allowed NOT BETWEEN 70 AND 180)
+  FROM nba_analytics.team_defense_game_summary GROUP BY game_date, game_id),
+player_minutes AS (SELECT game_date, game_id, team_abbr, MAX(minutes_played) AS m,
+                          MAX(is_dnp = 0 AND minutes_played IS NULL) AS unknown
+                   FROM nba_analytics.player_game_summary GROUP BY game_date, game_id, team_abbr, player_lookup),
+team_minutes AS (
+  SELECT t.game_date, t.sid, CAST(round(COALESCE(SUM(p.m), 0)) AS INTEGER) AS mins, COALESCE(MAX(p.unknown), 0) AS unknown
+  FROM (SELECT game_date, sid, away AS team FROM sys_games WHERE counted
+        UNION ALL SELECT game_date, sid, home FROM sys_games WHERE counted) t
+  JOIN (SELECT DISTINCT game_date, game_id FROM nba_analytics.player_game_summary) g
+    ON g.game_date = t.game_date AND g.game_id = t.sid
+  LEFT JOIN player_minutes p ON p.game_date = t.game_date AND p.game_id = t.sid AND p.team_abbr = t.team
+  GROUP BY t.game_date, t.sid, t.team),
 pred AS (SELECT game_date, COUNT(DISTINCT game_id) AS n FROM nba_predictions.player_prop_predictions
          WHERE is_active = 1 GROUP BY game_date),
 pred_dup AS (SELECT DISTINCT game_date FROM nba_predictions.player_prop_predictions WHERE is_active = 1
              GROUP BY game_date, player_lookup, game_id, system_id HAVING COUNT(*) > 1),
-acc AS (SELECT game_date, COUNT(DISTINCT game_id) AS n FROM nba_predictions.prediction_accuracy GROUP BY game_date),
 acc_dup AS (SELECT DISTINCT game_date FROM nba_predictions.prediction_accuracy
             GROUP BY game_date, player_lookup, game_id, system_id HAVING COUNT(*) > 1),
+gradable AS (SELECT DISTINCT game_date, game_id, player_lookup, system_id FROM nba_predictions.player_prop_predictions
+             WHERE is_active = 1 AND line_source = 'ACTUAL_PROP' AND invalidation_reason IS NULL),
+acc_keys AS (SELECT DISTINCT game_date, game_id, player_lookup, system_id FROM nba_predictions.prediction_accuracy),
 outputs AS (
   SELECT 'PlayerGameSummaryProcessor' AS p, game_date AS d FROM pgs
   UNION ALL SELECT 'TeamDefenseZoneAnalysisProcessor', d FROM tdz
@@ -66,10 +99,25 @@ outputs AS (
 BRANCHES = {  # rule -> the query of its failing dates (column d), over the CTEs above
     "raw.gamebook_completeness": """SELECT c.game_date AS d FROM cal c LEFT JOIN gb ON gb.game_date = c.game_date
   WHERE COALESCE(gb.n, 0) < c.e""",
-    "analytics.completeness": """SELECT c.game_date AS d FROM cal c LEFT JOIN pgs ON pgs.game_date = c.game_date
-  WHERE COALESCE(pgs.n, 0) < c.e""",
+    "analytics.completeness": """SELECT c.game_date AS d FROM cal c LEFT JOIN pgs_canon p ON p.game_date = c.game_date
+  WHERE COALESCE(p.n, 0) < c.e""",
     "analytics.minutes_null_rate": "SELECT game_date AS d FROM nulls",
     "analytics.duplicate_keys": "SELECT game_date AS d FROM pgs_dup",
+    "analytics.game_id_orientation": """SELECT DISTINCT a.game_date AS d FROM analytics_ids a
+  WHERE NOT EXISTS (SELECT 1 FROM sys_games s WHERE s.game_date = a.game_date AND s.sid = a.game_id)""",
+    "precompute.game_id_orientation": """SELECT DISTINCT a.game_date AS d FROM (
+    SELECT game_date, game_id FROM nba_precompute.player_composite_factors
+    UNION SELECT game_date, game_id FROM nba_predictions.ml_feature_store_v2) a
+  WHERE NOT EXISTS (SELECT 1 FROM sys_games s WHERE s.game_date = a.game_date AND s.sid = a.game_id)""",
+    "analytics.team_grain": """SELECT s.game_date AS d FROM sys_games s
+  WHERE s.counted AND (2 <> (SELECT COUNT(*) FROM team_rows r WHERE r.game_date = s.game_date AND r.game_id = s.sid
+                             AND r.n = 2 AND r.odd = 0 AND r.lo = min(s.away, s.home) AND r.hi = max(s.away, s.home)))
+  UNION SELECT m.game_date FROM team_minutes m
+  JOIN (SELECT game_date, sid, MAX(CASE WHEN unknown = 0 THEN mins END) AS top FROM team_minutes
+        GROUP BY game_date, sid) x
+    ON x.game_date = m.game_date AND x.sid = m.sid
+  WHERE m.unknown = 0
+    AND m.mins < 200 + 25 * (CASE WHEN x.top > 240 THEN CAST(round((x.top - 240) / 25.0) AS INTEGER) ELSE 0 END)""",
     "precompute.completeness": """SELECT c.game_date AS d FROM cal c
   LEFT JOIN pcf ON pcf.game_date = c.game_date LEFT JOIN psz ON psz.d = c.game_date
   LEFT JOIN tdz ON tdz.d = c.game_date LEFT JOIN pdc ON pdc.d = c.game_date LEFT JOIN mlf ON mlf.d = c.game_date
@@ -78,12 +126,38 @@ BRANCHES = {  # rule -> the query of its failing dates (column d), over the CTEs
   LEFT JOIN pcf ON pcf.game_date = c.game_date LEFT JOIN psz ON psz.d = c.game_date
   LEFT JOIN tdz ON tdz.d = c.game_date LEFT JOIN pdc ON pdc.d = c.game_date LEFT JOIN mlf ON mlf.d = c.game_date
   WHERE c.sd BETWEEN 0 AND 13 AND (pcf.n > 0 OR psz.n > 0 OR pdc.n > 0 OR tdz.unflagged > 0 OR mlf.unflagged > 0)""",
-    "precompute.duplicate_keys": "SELECT game_date AS d FROM pcf_dup",
+    "precompute.duplicate_keys": """SELECT game_date AS d FROM pcf_dup
+  UNION SELECT analysis_date FROM nba_precompute.player_shot_zone_analysis
+    GROUP BY analysis_date, player_lookup HAVING COUNT(*) > 1
+  UNION SELECT cache_date FROM nba_precompute.player_daily_cache GROUP BY cache_date, player_lookup HAVING COUNT(*) > 1
+  UNION SELECT game_date FROM nba_predictions.ml_feature_store_v2
+    GROUP BY game_date, player_lookup HAVING COUNT(*) > 1""",
+    "precompute.player_reconciliation": """SELECT c.game_date AS d FROM cal c
+  JOIN (SELECT game_date, COUNT(DISTINCT player_lookup) AS n FROM nba_precompute.player_composite_factors
+        GROUP BY game_date) x ON x.game_date = c.game_date
+  LEFT JOIN (SELECT game_date, COUNT(DISTINCT player_lookup) AS n FROM nba_analytics.player_game_summary
+             WHERE is_dnp = 0 GROUP BY game_date) p ON p.game_date = c.game_date
+  LEFT JOIN (SELECT game_date, COUNT(DISTINCT player_lookup) AS n FROM nba_predictions.ml_feature_store_v2
+             GROUP BY game_date) f ON f.game_date = c.game_date
+  WHERE c.sd >= 14 AND (x.n < 0.9 * p.n OR f.n < 0.95 * x.n)""",
+    "precompute.stale_after_upstream": """SELECT DISTINCT t.game_date AS d FROM cal t
+  JOIN (SELECT game_date, MIN(processed_at) AS at FROM nba_precompute.player_composite_factors GROUP BY game_date) w
+    ON w.game_date = t.game_date
+  JOIN (SELECT game_date, MAX(processed_at) AS at FROM nba_analytics.player_game_summary GROUP BY game_date) u
+    ON u.game_date < t.game_date AND julianday(t.game_date) - julianday(u.game_date) <= 21
+  JOIN cal c ON c.game_date = u.game_date
+  WHERE t.sd >= 14 AND c.sd >= 0 AND c.sd < t.sd AND u.at > w.at""",
     "predictions.completeness": """SELECT c.game_date AS d FROM cal c LEFT JOIN pred ON pred.game_date = c.game_date
   WHERE c.sd >= 14 AND COALESCE(pred.n, 0) < c.e""",
     "predictions.duplicate_keys": "SELECT game_date AS d FROM pred_dup",
-    "grading.completeness": """SELECT p.game_date AS d FROM pred p JOIN cal c ON c.game_date = p.game_date
-  LEFT JOIN acc ON acc.game_date = p.game_date WHERE COALESCE(acc.n, 0) < p.n""",
+    "grading.completeness": """SELECT DISTINCT p.game_date AS d FROM gradable p JOIN cal c ON c.game_date = p.game_date
+  WHERE NOT EXISTS (SELECT 1 FROM acc_keys a WHERE a.game_date = p.game_date AND a.game_id = p.game_id)""",
+    "grading.per_system": """SELECT DISTINCT game_date AS d FROM (
+  SELECT p.game_date, p.system_id, COUNT(*) AS n, COUNT(a.game_id) AS done FROM gradable p
+  LEFT JOIN acc_keys a USING (game_date, game_id, player_lookup, system_id) GROUP BY 1, 2) WHERE done < 0.8 * n""",
+    "predictions.per_system": """SELECT DISTINCT game_date AS d FROM nba_predictions.player_prop_predictions
+  WHERE line_source = 'ACTUAL_PROP' GROUP BY game_date, system_id
+  HAVING SUM(COALESCE(is_active, 0) = 0) > 0.2 * COUNT(*)""",
     "grading.duplicate_keys": "SELECT game_date AS d FROM acc_dup",
     "reference.false_zero_runs": """SELECT DISTINCT r.data_date AS d FROM nba_reference.processor_run_history r
   JOIN outputs o ON o.p = r.processor_name AND o.d = r.data_date

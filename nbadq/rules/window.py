@@ -4,15 +4,27 @@ Every query in the project filters each partitioned table's date column with the
 `BETWEEN '0001-01-01' AND '9999-12-31'`: valid on SQLite and BigQuery, and enough for BigQuery's
 require_partition_filter. A windowed run narrows those literals in each statement before it is sent, so BigQuery
 prunes partitions on a direct filter (it does not prune on EXTRACT(...) or joins).
+
+A rule that must read days before the window (a lookback) writes its lower bound as a *lookback sentinel*,
+`'0001-MM-DD'` N days after '0001-01-01' (`'0001-01-22'`: 21 days): whole-history it excludes nothing, and a
+windowed run renders it as `--since` minus N days, so the rule reads the lookback it needs and only that.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 SENTINEL_SINCE = "'0001-01-01'"
 SENTINEL_UNTIL = "'9999-12-31'"
+_FIRST_DAY = dt.date(1, 1, 1)
+LOOKBACK_SENTINEL = re.compile(r"'0001-(\d\d)-(\d\d)'")
+
+
+def lookback_sentinel(days: int) -> str:
+    """The lower-bound literal of a filter that reads `days` days before the window."""
+    return f"'{(_FIRST_DAY + dt.timedelta(days=days)).isoformat()}'"
 
 
 @dataclass(frozen=True)
@@ -24,9 +36,14 @@ class Window:
         """Replace the sentinel bounds with this window's dates (unbounded sides keep the sentinel)."""
         if self.since:
             sql = sql.replace(SENTINEL_SINCE, f"'{self.since.isoformat()}'")
+            sql = LOOKBACK_SENTINEL.sub(self._lookback, sql)
         if self.until:
             sql = sql.replace(SENTINEL_UNTIL, f"'{self.until.isoformat()}'")
         return sql
+
+    def _lookback(self, match: re.Match) -> str:
+        days = (dt.date(1, int(match.group(1)), int(match.group(2))) - _FIRST_DAY).days
+        return f"'{(self.since - dt.timedelta(days=days)).isoformat()}'"
 
     def as_json(self) -> dict[str, str | None]:
         return {"since": _iso(self.since), "until": _iso(self.until)}

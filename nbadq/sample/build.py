@@ -196,12 +196,12 @@ class _Build:
 
     def predictions_and_grading(self) -> None:
         self.defects += [D.playoffs_without_predictions(self.conn, self.truth, self.plan, self.blocks["playoffs"]),
-                         D.prediction_duplicates(*self.args())]
+                         D.prediction_duplicates(*self.args()), D.deactivated_system(*self.args())]
         dates = self.truth.game_dates()
         grade(self.conn, dates[0], dates[-1])
         self.defects += [D.missing_grading(self.conn, self.truth, self.plan, self.blocks["january"],
                                            self.rng("grading")),
-                         D.grading_duplicates(*self.args())]
+                         D.grading_duplicates(*self.args()), D.ungraded_system(*self.args())]
 
     def run_history(self) -> None:
         """What the runs recorded, then the false zero counts, then the late analytics re-run that duplicated."""
@@ -215,6 +215,13 @@ class _Build:
                 "PlayerGameSummaryProcessor", day, "phase3", "success", count, start,
                 start + dt.timedelta(minutes=1), run_id=f"rerun-{day:%Y%m%d}"))
         self.defects.append(duplicated)
+        # Incidents found later in analytics, drawn last so that every earlier incident keeps its dates.
+        self.defects += [D.reversed_team_ids(*self.args()), D.duplicated_team_rows(*self.args()),
+                         D.reversed_composite_ids(*self.args())]
+        # A Phase 3 date re-processed a week late: the later Phase 4 dates built before it are stale.
+        self.defects.append(D.late_phase3_rerun(*self.args()))
+        # Players dropped in Phase 4, and the feature store written twice on a date.
+        self.defects += [D.composite_players_dropped(*self.args()), D.feature_store_duplicates(*self.args())]
 
 
 def _populate(conn: sqlite3.Connection, seasons: list[int], seed: int) -> dict[str, Any]:

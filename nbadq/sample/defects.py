@@ -38,6 +38,25 @@ def _regular(truth: Truth, seasons: Iterable[int], min_games: int = 1) -> list[d
     return [d for s in seasons for d in truth.dates(s, min_games=min_games)]
 
 
+GRADED_SHARE_WARNS = 0.8  # grading.per_system: graded / gradable under this per system and date is reported
+
+
+def _grading_falls_short(conn: sqlite3.Connection, day: dt.date, lost_games: Iterable[str]) -> list[dt.date]:
+    """[day] when leaving `lost_games` (system ids) ungraded puts some system under 80% of its gradable
+    predictions of the date (grading.per_system), else []: a lost game among many is a small share."""
+    lost = set(lost_games)
+    owed: dict[str, list[int]] = {}
+    for system, game, n in conn.execute(
+            "SELECT system_id, game_id, COUNT(*) FROM (SELECT DISTINCT system_id, game_id, player_lookup "
+            "FROM nba_predictions.player_prop_predictions WHERE game_date = ? AND is_active = 1 "
+            "AND line_source = 'ACTUAL_PROP' AND invalidation_reason IS NULL) GROUP BY system_id, game_id",
+            (day.isoformat(),)):
+        pair = owed.setdefault(system, [0, 0])
+        pair[0] += n * (game not in lost)
+        pair[1] += n
+    return [day] if any(graded < GRADED_SHARE_WARNS * total for graded, total in owed.values()) else []
+
+
 def drop_gamebook_games(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
     """A gamebook scrape that never landed: one game of a date is missing in raw, so in analytics and grading."""
     (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=2))
@@ -47,20 +66,25 @@ def drop_gamebook_games(conn: sqlite3.Connection, truth: Truth, picker: DatePick
     return Defect("raw_gamebook_missing", f"gamebook of {game.nba_id} never scraped (cascades to analytics and "
                   "grading; a Phase 3 re-run cannot fix it)", [day],
                   {"raw.gamebook_completeness": [day], "analytics.completeness": [day],
-                   "grading.completeness": [day]})
+                   "analytics.team_grain": [day],  # the team tables lack the game too
+                   "grading.completeness": [day],
+                   "grading.per_system": _grading_falls_short(conn, day, [game.system_id])})
 
 
 def drop_analytics_games(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
     """Phase 3 runs that died part-way: some games of a date have no player_game_summary rows."""
     days = picker.pick(2, _regular(truth, plan.seasons, min_games=3))
+    short = []
     for lost, day in enumerate(days, start=1):
         games = sorted(truth.games_on[day], key=lambda g: g.nba_id)
-        for game in picker.rng.sample(games, lost):
+        gone = picker.rng.sample(games, lost)
+        for game in gone:
             conn.execute("DELETE FROM nba_analytics.player_game_summary WHERE game_id = ? AND game_date = ?",
                          (game.system_id, day.isoformat()))
+        short += _grading_falls_short(conn, day, [g.system_id for g in gone])
     return Defect("analytics_partial_run", "Phase 3 wrote only part of the day's games (1 and 2 games lost; "
                   "predictions of those games stay ungraded)", days,
-                  {"analytics.completeness": days, "grading.completeness": days})
+                  {"analytics.completeness": days, "grading.completeness": days, "grading.per_system": short})
 
 
 def null_minutes(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
@@ -130,6 +154,62 @@ def precompute_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePi
                   {"precompute.duplicate_keys": [day]})
 
 
+STALE_LOOKBACK_DAYS = 21  # precompute.stale_after_upstream: Phase 4 of t reads the 21 days before t
+STALE_RERUN_DAYS = 7  # the late Phase 3 re-run lands a week after the next dates' Phase 4
+
+
+def late_phase3_rerun(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """A corrected box score re-processed in Phase 3 a week late: player_game_summary of one date re-run after the
+    Phase 4 rows of the following dates were written, so those rows (built from the old rows) are stale
+    (cascade contamination). The re-run is recorded in the run history; the stale dates are every processable date
+    of the season in the 21 days after it whose composite factors were first written before the re-run."""
+    from nbadq.sample.processors.writes import RUN_HISTORY, run_history_rows
+
+    def later(d: dt.date, days: int) -> list[dt.date]:
+        return [t for t in truth.game_dates() if d < t <= d + dt.timedelta(days=days)
+                and season_year_of(t) == season_year_of(d) and truth.is_processable(t)]
+
+    candidates = [d for d in _regular(truth, plan.seasons) if any(t not in picker.used
+                                                                   for t in later(d, STALE_RERUN_DAYS))]
+    (day,) = picker.pick(1, candidates)
+    rerun = dt.datetime.combine(day + dt.timedelta(days=STALE_RERUN_DAYS + 1), dt.time(14, 0))
+    stamp = f"{rerun:%Y-%m-%dT%H:%M:%S}+00:00"
+    conn.execute("UPDATE nba_analytics.player_game_summary SET processed_at = ? WHERE game_date = ?",
+                 (stamp, day.isoformat()))
+    count = conn.execute("SELECT COUNT(*) FROM nba_analytics.player_game_summary WHERE game_date = ?",
+                         (day.isoformat(),)).fetchone()[0]
+    insert_rows(conn, RUN_HISTORY, run_history_rows("PlayerGameSummaryProcessor", day, "phase3", "success", count,
+                                                    rerun, rerun + dt.timedelta(minutes=1),
+                                                    run_id=f"late-rerun-{day:%Y%m%d}"))
+    written = dict(conn.execute("SELECT game_date, MIN(processed_at) FROM nba_precompute.player_composite_factors "
+                                "WHERE processed_at IS NOT NULL GROUP BY game_date"))
+    stale = [t for t in later(day, STALE_LOOKBACK_DAYS) if t.isoformat() in written
+             and written[t.isoformat()] < stamp]
+    return Defect("late_phase3_rerun", f"player_game_summary of {day} re-processed at {stamp}, after the Phase 4 "
+                  f"rows of {len(stale)} later date(s) were written", [day] + stale,
+                  {"precompute.stale_after_upstream": stale})
+
+
+def composite_players_dropped(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """Phase 4 keeping 1 player of the date: every player_composite_factors row of a full slate but one lost while
+    every game, and the feature store, stay present (precompute.player_reconciliation)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=5))
+    conn.execute("DELETE FROM nba_precompute.player_composite_factors WHERE game_date = ? AND player_lookup <> "
+                 "(SELECT MIN(player_lookup) FROM nba_precompute.player_composite_factors WHERE game_date = ?)",
+                 (day.isoformat(), day.isoformat()))
+    return Defect("composite_players_dropped", "player_composite_factors kept 1 player of the date", [day],
+                  {"precompute.player_reconciliation": [day]})
+
+
+def feature_store_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """The feature store's write appended instead of merging: every ml_feature_store_v2 row of a date twice."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons))
+    conn.execute("INSERT INTO nba_predictions.ml_feature_store_v2 SELECT * FROM nba_predictions.ml_feature_store_v2 "
+                 "WHERE game_date = ?", (day.isoformat(),))
+    return Defect("feature_store_duplicates", "every ml_feature_store_v2 row of the date written twice", [day],
+                  {"precompute.duplicate_keys": [day]})
+
+
 def playoffs_without_predictions(conn: sqlite3.Connection, truth: Truth, plan: Plan,
                                  playoffs: list[dt.date]) -> Defect:
     conn.executemany("DELETE FROM nba_predictions.player_prop_predictions WHERE game_date = ?",
@@ -164,7 +244,28 @@ def missing_grading(conn: sqlite3.Connection, truth: Truth, plan: Plan, january:
     conn.execute("DELETE FROM nba_predictions.prediction_accuracy WHERE game_date BETWEEN ? AND ? AND rowid <> ?",
                  (first.isoformat(), last.isoformat(), keep))
     return Defect("missing_grading", f"January {plan.gap_season + 1} graded with a single row (on {keep_day})",
-                  january, {"grading.completeness": january})
+                  january, {"grading.completeness": january, "grading.per_system": january})
+
+
+def deactivated_system(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """One model's predictions of a date all deactivated by a bad re-run while the other model's stay active
+    (so the date still looks predicted, and the deactivated ones are never graded)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons))
+    conn.execute("UPDATE nba_predictions.player_prop_predictions SET is_active = 0 "
+                 "WHERE game_date = ? AND system_id = 'ensemble_v1'", (day.isoformat(),))
+    return Defect("system_deactivated", "every ensemble_v1 prediction of the date deactivated (catboost_v8 kept)",
+                  [day], {"predictions.per_system": [day]})
+
+
+def ungraded_system(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """One model's backfill never graded: catboost_v8 keeps 1 grade of the date while ensemble_v1's grades make
+    every game look graded."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=2))
+    conn.execute("DELETE FROM nba_predictions.prediction_accuracy WHERE game_date = ? AND system_id = 'catboost_v8' "
+                 "AND rowid <> (SELECT MIN(rowid) FROM nba_predictions.prediction_accuracy WHERE game_date = ? "
+                 "AND system_id = 'catboost_v8')", (day.isoformat(), day.isoformat()))
+    return Defect("system_ungraded", "catboost_v8's grading of the date lost but one row (ensemble_v1 graded)",
+                  [day], {"grading.per_system": [day]})
 
 
 def grading_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
@@ -210,3 +311,46 @@ def analytics_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePic
     counts = " and ".join(map(str, ANALYTICS_DUPLICATES))
     return Defect("analytics_duplicates", f"MERGE fell back to DELETE+INSERT: {counts} duplicated "
                   "(game_id, player_lookup) rows", days, {"analytics.duplicate_keys": days})
+
+
+TEAM_TABLES = (("nba_analytics.team_offense_game_summary", "team_abbr"),
+               ("nba_analytics.team_defense_game_summary", "defending_team_abbr"))
+
+
+def reversed_team_ids(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """The team processors keyed a game on HOME_AWAY as well: its team rows written a second time under the
+    reversed id, so the same game appears twice (analytics.game_id_orientation; the canonical rows stay)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=2))
+    game = picker.rng.choice(sorted(truth.games_on[day], key=lambda g: g.nba_id))
+    reversed_id = f"{day:%Y%m%d}_{game.home}_{game.away}"
+    for name, _ in TEAM_TABLES:
+        cols = [r[1] for r in conn.execute(f"PRAGMA {name.split('.')[0]}.table_info({name.split('.')[1]})")]
+        select = ", ".join("? AS game_id" if c == "game_id" else c for c in cols)
+        conn.execute(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {select} FROM {name} "
+                     "WHERE game_date = ? AND game_id = ?", (reversed_id, day.isoformat(), game.system_id))
+    return Defect("reversed_team_ids", f"team rows of {game.system_id} written again under {reversed_id}", [day],
+                  {"analytics.game_id_orientation": [day]})
+
+
+def duplicated_team_rows(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """The team offense processor appended instead of merging: every team_offense_game_summary row of a date
+    written twice (the incident's 40,382 rows where about 10,400 belonged)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=2))
+    conn.execute("INSERT INTO nba_analytics.team_offense_game_summary SELECT * FROM "
+                 "nba_analytics.team_offense_game_summary WHERE game_date = ?", (day.isoformat(),))
+    return Defect("duplicated_team_rows", "every team_offense_game_summary row of the date written twice", [day],
+                  {"analytics.team_grain": [day]})
+
+
+def reversed_composite_ids(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """Phase 4 keyed one game of a processable date on HOME_AWAY: its player_composite_factors rows carry the
+    reversed id (precompute.game_id_orientation; the game's players and their count are unchanged)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=2))
+    game = picker.rng.choice([g for g in sorted(truth.games_on[day], key=lambda g: g.nba_id) if conn.execute(
+        "SELECT 1 FROM nba_precompute.player_composite_factors WHERE game_date = ? AND game_id = ? LIMIT 1",
+        (day.isoformat(), g.system_id)).fetchone()])
+    reversed_id = f"{day:%Y%m%d}_{game.home}_{game.away}"
+    conn.execute("UPDATE nba_precompute.player_composite_factors SET game_id = ? WHERE game_date = ? AND game_id = ?",
+                 (reversed_id, day.isoformat(), game.system_id))
+    return Defect("reversed_composite_ids", f"player_composite_factors rows of {game.system_id} written under "
+                  f"{reversed_id}", [day], {"precompute.game_id_orientation": [day]})

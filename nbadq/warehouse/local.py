@@ -20,10 +20,18 @@ from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 from nbadq.errors import UsageError, WarehouseError
-from nbadq.schema import NBADQ_DATASET, PLATFORM_DATASETS, Table, last_day
+from nbadq.schema import NBADQ_DATASET, PLATFORM_DATASETS, Table, last_day, stored_date
 
 SUFFIX = ".sqlite"
 ENV_STATE_DIR = "NBADQ_STATE_DIR"
+
+
+def format_date(fmt: Any, value: Any) -> str | None:
+    """BigQuery's FORMAT_DATE(format, date) for the local warehouse, for the format elements strftime shares with
+    it (%Y, %m, %d): the suites build the system game id `YYYYMMDD_AWAY_HOME` with FORMAT_DATE('%Y%m%d', game_date).
+    NULL for a value that is not a real date, as BigQuery has no such DATE."""
+    day = stored_date(value)
+    return day.strftime(str(fmt)) if day is not None and fmt is not None else None
 
 
 def dataset_file(root: Path, dataset: str) -> Path:
@@ -58,8 +66,9 @@ def attach_all(conn: sqlite3.Connection, root: Path, write: bool = False, own: P
                write_own: bool = False) -> None:
     """Attach every dataset file present in `root` under its dataset name, and nbadq's own file `own` (default:
     in `root`) as nba_dq when it exists or is to be written. Also registers the BigQuery functions the suites use
-    that SQLite lacks (LAST_DAY)."""
+    that SQLite lacks (LAST_DAY, FORMAT_DATE)."""
     conn.create_function("LAST_DAY", 1, last_day, deterministic=True)
+    conn.create_function("FORMAT_DATE", 2, format_date, deterministic=True)
     for dataset in PLATFORM_DATASETS:
         path = dataset_file(root, dataset)
         if path.exists():

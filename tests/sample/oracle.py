@@ -144,10 +144,155 @@ def predictions_completeness(cal: Calendar, active: list[tuple]) -> list[str]:
     return [d for d in cal.processable() if have.get(d, 0) < cal.expected[d]]
 
 
-def grading_completeness(cal: Calendar, active: list[tuple], graded: list[tuple]) -> list[str]:
-    predicted, done = _distinct_games(active), _distinct_games(graded)
-    return [d for d in cal.game_dates() if d in predicted and done.get(d, 0) < predicted[d]]
+def _gradable(wh: Warehouse) -> set[tuple]:
+    """(date, game, player, system) of the gradable predictions: active, real line, not invalidated."""
+    return {r[:4] for r in wh.rows("nba_predictions.player_prop_predictions", "game_date", "game_id", "player_lookup",
+                                   "system_id", "is_active", "line_source", "invalidation_reason")
+            if r[4] and r[5] == "ACTUAL_PROP" and r[6] is None}
 
+
+def grading_completeness(cal: Calendar, gradable: set[tuple], graded: list[tuple]) -> list[str]:
+    """Game dates with a game that has a gradable prediction and no grade at all."""
+    owed = {(d, g) for d, g, *_ in gradable}
+    done = {(d, g) for d, g, *_ in graded}
+    days = set(cal.game_dates())
+    return sorted({d for d, g in owed - done if d in days})
+
+
+def grading_per_system(gradable: set[tuple], graded: list[tuple]) -> list[str]:
+    """Dates where some system graded under 80% of its gradable predictions (a warning from 50%, a failure
+    under it: the rule's two expectations together)."""
+    done = set(graded)
+    owed, hit = Counter(), Counter()
+    for key in gradable:
+        owed[(key[0], key[3])] += 1
+        hit[(key[0], key[3])] += key in done
+    return sorted({day for (day, system), n in owed.items() if hit[(day, system)] < 0.8 * n})
+
+
+def predictions_per_system(wh: Warehouse) -> list[str]:
+    """Dates where more than 20% of some system's real-line predictions are inactive."""
+    rows, inactive = Counter(), Counter()
+    for day, system, active, source in wh.rows("nba_predictions.player_prop_predictions", "game_date", "system_id",
+                                               "is_active", "line_source"):
+        if source == "ACTUAL_PROP":
+            rows[(day, system)] += 1
+            inactive[(day, system)] += not active
+    return sorted({key[0] for key, n in rows.items() if inactive[key] > 0.2 * n})
+
+
+def system_games(wh: Warehouse) -> dict[tuple[str, str], bool]:
+    """(date, system id YYYYMMDD_AWAY_HOME) of every game of the deduplicated schedule -> whether it is a counted
+    final game (status 3, type 2, 4 or 5)."""
+    latest: dict[tuple[str, str], tuple] = {}
+    for game_id, day, status, away, home, at in wh.rows("nba_raw.nbac_schedule", "game_id", "game_date",
+                                                        "game_status", "away_team_tricode", "home_team_tricode",
+                                                        "processed_at"):
+        if (game_id, day) not in latest or at > latest[(game_id, day)][0]:
+            latest[(game_id, day)] = (at, status, away, home)
+    return {(day, f"{day.replace('-', '')}_{away}_{home}"): status == 3 and game_id[2] in "245"
+            for (game_id, day), (_, status, away, home) in latest.items()}
+
+
+def game_id_orientation(wh: Warehouse, games: dict[tuple[str, str], bool], tables: tuple[str, ...] = (
+        "nba_analytics.player_game_summary", "nba_analytics.team_offense_game_summary",
+        "nba_analytics.team_defense_game_summary")) -> list[str]:
+    """Dates with a game id in one of `tables` that is no schedule game's system id on its date."""
+    ids = {(d, g) for t in tables for d, g in wh.rows(t, "game_date", "game_id")}
+    return sorted({d for d, g in ids if (d, g) not in games})
+
+
+def _half_up(x: float) -> int:
+    return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
+
+
+def team_grain(wh: Warehouse, games: dict[tuple[str, str], bool]) -> list[str]:
+    """Dates with a counted final game whose team tables do not hold one row per schedule team (offense and
+    defense), with points 0 / fg_attempts 0 or points outside 70-180, or one of whose teams played under 200
+    minutes (warn; under 180 fails), 25 more per overtime (the game's larger total above 240 among teams whose
+    minutes are all known, in 25-minute periods). Team minutes: each player once, whole minutes; a team with a
+    played row without minutes is skipped."""
+    offense, defense = defaultdict(list), defaultdict(list)
+    for d, g, team, points, fga in wh.rows("nba_analytics.team_offense_game_summary", "game_date", "game_id",
+                                           "team_abbr", "points_scored", "fg_attempts"):
+        offense[(d, g)].append((team, points, fga))
+    for d, g, team, points in wh.rows("nba_analytics.team_defense_game_summary", "game_date", "game_id",
+                                      "defending_team_abbr", "points_allowed"):
+        defense[(d, g)].append((team, points, 1))
+    players: dict[tuple, list] = {}
+    for d, g, team, player, dnp, minutes in wh.rows("nba_analytics.player_game_summary", "game_date", "game_id",
+                                                    "team_abbr", "player_lookup", "is_dnp", "minutes_played"):
+        got = players.setdefault((d, g, team, player), [None, False])
+        if minutes is not None:
+            got[0] = minutes if got[0] is None else max(got[0], minutes)
+        got[1] = got[1] or (dnp == 0 and minutes is None)
+    minutes_of: dict[tuple, list] = {}
+    for (d, g, team, _), (minutes, unknown) in players.items():
+        got = minutes_of.setdefault((d, g, team), [0.0, False])
+        got[0] += minutes or 0.0
+        got[1] = got[1] or unknown
+    bad = set()
+    for (d, g), counted in games.items():
+        if not counted:
+            continue
+        teams = sorted(g.split("_")[1:])
+        for rows in (offense[(d, g)], defense[(d, g)]):
+            if sorted(r[0] for r in rows) != teams or any(not r[1] or not r[2] or not 70 <= r[1] <= 180 for r in rows):
+                bad.add(d)
+        sides = [minutes_of.get((d, g, t)) for t in teams]
+        if all(s is None for s in sides):
+            continue  # no player_game_summary row of the game: analytics.completeness' business
+        totals = [_half_up(s[0]) if s else 0 for s in sides]
+        known = [total for s, total in zip(sides, totals) if not (s and s[1])]  # teams whose minutes are all known
+        overtime = _half_up((max(known) - 240) / 25) if known and max(known) > 240 else 0
+        if any(not (s and s[1]) and total < 200 + 25 * overtime for s, total in zip(sides, totals)):
+            bad.add(d)
+    return sorted(bad)
+
+
+def player_reconciliation(cal: Calendar, wh: Warehouse) -> list[str]:
+    """Processable dates where composite factors hold under 90% of the played players of player_game_summary, or
+    the feature store under 95% of the composite players (a side without rows is not judged)."""
+    def players(qualified: str, *where: tuple) -> dict[str, set]:
+        out: dict[str, set] = defaultdict(set)
+        for day, player, *rest in wh.rows(qualified, "game_date", "player_lookup", *(w[0] for w in where)):
+            if all(value == want for value, (_, want) in zip(rest, where)):
+                out[day].add(player)
+        return out
+    played = players("nba_analytics.player_game_summary", ("is_dnp", 0))
+    composite = players("nba_precompute.player_composite_factors")
+    features = players("nba_predictions.ml_feature_store_v2")
+    bad = []
+    for d in cal.processable():
+        c = len(composite.get(d, ()))
+        if not c:
+            continue
+        p, f = len(played.get(d, ())), len(features.get(d, ()))
+        if (p and c < 0.9 * p) or (f and f < 0.95 * c):
+            bad.append(d)
+    return bad
+
+def stale_after_upstream(cal: Calendar, wh: Warehouse) -> list[str]:
+    """Processable dates t whose earliest composite-factor processed_at is before the latest player_game_summary
+    processed_at of some game date d of the same season with t - 21 days <= d < t."""
+    written: dict[str, str] = {}
+    for day, at in wh.rows("nba_precompute.player_composite_factors", "game_date", "processed_at"):
+        if at is not None and (day not in written or at < written[day]):
+            written[day] = at
+    latest: dict[str, str] = {}
+    for day, at in wh.rows("nba_analytics.player_game_summary", "game_date", "processed_at"):
+        if at is not None and (day not in latest or at > latest[day]):
+            latest[day] = at
+    game_dates = cal.game_dates()
+    stale = []
+    for t in cal.processable():
+        if t not in written:
+            continue
+        first = (dt.date.fromisoformat(t) - dt.timedelta(days=21)).isoformat()
+        upstream = [d for d in game_dates if first <= d < t and season_of(d) == season_of(t)]
+        if any(d in latest and latest[d] > written[t] for d in upstream):
+            stale.append(t)
+    return stale
 
 def false_zero_runs(wh: Warehouse) -> list[str]:
     """Dates where a processor's latest finished run recorded 0 rows while its output table holds rows."""
@@ -190,21 +335,33 @@ def _every_rule(root: Path) -> dict[str, list[str]]:
     cal = Calendar(wh)
     analytics = wh.rows("nba_analytics.player_game_summary", "game_date", "game_id", "player_lookup", "is_dnp",
                         "minutes_played")
+    games = system_games(wh)  # canonical ids: completeness counts only those of counted final games
     active = _active_predictions(wh)
+    gradable = _gradable(wh)
     graded = wh.rows("nba_predictions.prediction_accuracy", "game_date", "game_id", "player_lookup", "system_id")
     return {
         "raw.gamebook_completeness": completeness(
             cal, wh.rows("nba_raw.nbac_gamebook_player_stats", "game_date", "game_id")),
-        "analytics.completeness": completeness(cal, analytics),
+        "analytics.completeness": completeness(cal, [r for r in analytics if games.get((r[0], r[1]))]),
         "analytics.minutes_null_rate": minutes_null_rate([(r[0], r[3], r[4]) for r in analytics]),
         "analytics.duplicate_keys": _dup_dates([r[:3] for r in analytics]),
+        "analytics.game_id_orientation": game_id_orientation(wh, games),
+        "analytics.team_grain": team_grain(wh, games),
+        "precompute.game_id_orientation": game_id_orientation(
+            wh, games, ("nba_precompute.player_composite_factors", "nba_predictions.ml_feature_store_v2")),
         "precompute.completeness": precompute_completeness(cal, wh),
         "precompute.early_season": early_season(cal, wh),
-        "precompute.duplicate_keys": _dup_dates(
-            wh.rows("nba_precompute.player_composite_factors", "game_date", "player_lookup")),
+        "precompute.duplicate_keys": sorted(set().union(*(_dup_dates(wh.rows(t, c, "player_lookup")) for t, c in (
+            ("nba_precompute.player_composite_factors", "game_date"),
+            ("nba_precompute.player_shot_zone_analysis", "analysis_date"),
+            ("nba_precompute.player_daily_cache", "cache_date"), ("nba_predictions.ml_feature_store_v2", "game_date"))))),
+        "precompute.player_reconciliation": player_reconciliation(cal, wh),
+        "precompute.stale_after_upstream": stale_after_upstream(cal, wh),
         "predictions.completeness": predictions_completeness(cal, active),
         "predictions.duplicate_keys": _dup_dates(active),
-        "grading.completeness": grading_completeness(cal, active, graded),
+        "grading.completeness": grading_completeness(cal, gradable, graded),
+        "grading.per_system": grading_per_system(gradable, graded),
+        "predictions.per_system": predictions_per_system(wh),
         "grading.duplicate_keys": _dup_dates(graded),
         "reference.false_zero_runs": false_zero_runs(wh),
     }

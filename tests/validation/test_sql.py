@@ -58,6 +58,15 @@ def _date_filters(select: exp.Select) -> set[tuple[str, str, str]]:
     return found
 
 
+def _lookback_of(low: str, since: str, most_days: int = 60) -> bool:
+    """`low` is `since`, or a date at most `most_days` before it."""
+    try:
+        gap = (dt.date.fromisoformat(since) - dt.date.fromisoformat(low)).days
+    except ValueError:
+        return False
+    return 0 <= gap <= most_days
+
+
 def windowed_violations(statements: list[str], since: str, until: str) -> list[str]:
     problems = []
     for sql in statements:
@@ -66,7 +75,9 @@ def windowed_violations(statements: list[str], since: str, until: str) -> list[s
             if name not in BY_NAME or name.startswith("nba_dq."):
                 continue
             select = table.find_ancestor(exp.Select)
-            if (BY_NAME[name].date_column, since, until) not in _date_filters(select):
+            # The window, or a lookback before it (a rule's lookback sentinel rendered: see nbadq/rules/window.py).
+            if not any(col == BY_NAME[name].date_column and high == until and _lookback_of(low, since)
+                       for col, low, high in _date_filters(select)):
                 problems.append(f"{name} unfiltered in: {sql[:160]}")
     return problems
 
@@ -93,7 +104,9 @@ def test_windowed_run_filters_every_platform_table(house):
         event.remove(Pool, "connect", trace)
     # What reached the database carried the window, never the whole-history sentinel.
     reached = [s for s in at_cursor if "nba_" in s and not s.startswith(("ATTACH", "PRAGMA"))]
-    assert reached and not [s for s in reached if "0001-01-01" in s or "9999-12-31" in s]
+    assert reached and not [s for s in reached if "'0001-" in s or "9999-12-31" in s]  # lookback sentinels too
+    # precompute.stale_after_upstream reads player_game_summary 21 days before the window, and only that.
+    assert any("game_date BETWEEN '2024-10-11' AND '2024-11-30'" in s for s in reached)
     assert all("'2024-11-01'" in s for s in reached if "BETWEEN" in s)
     # GX's statements are rendered for the window at the cursor, exactly as nbadq does here.
     window = Window(dt.date(2024, 11, 1), dt.date(2024, 11, 30))
@@ -108,3 +121,18 @@ def test_violation_check_catches_an_unfiltered_statement():
             "WHERE game_date BETWEEN '2024-11-01' AND '2024-11-30'")
     assert windowed_violations([good], "2024-11-01", "2024-11-30") == []
     assert len(windowed_violations([bad, good], "2024-11-01", "2024-11-30")) == 1
+    lookback = good.replace("'2024-11-01'", "'2024-10-11'")
+    whole_history = good.replace("'2024-11-01'", "'0001-01-22'")
+    assert windowed_violations([lookback], "2024-11-01", "2024-11-30") == []
+    assert len(windowed_violations([whole_history], "2024-11-01", "2024-11-30")) == 1
+
+
+def test_lookback_sentinel_renders_before_since():
+    from nbadq.rules.window import lookback_sentinel
+
+    sql = f"x BETWEEN {lookback_sentinel(21)} AND '9999-12-31' AND y BETWEEN '0001-01-01' AND '9999-12-31'"
+    assert lookback_sentinel(21) == "'0001-01-22'"
+    assert Window(dt.date(2024, 11, 6), dt.date(2024, 11, 6)).render(sql) == (
+        "x BETWEEN '2024-10-16' AND '2024-11-06' AND y BETWEEN '2024-11-06' AND '2024-11-06'")
+    assert Window(None, dt.date(2024, 11, 6)).render(sql) == (
+        "x BETWEEN '0001-01-22' AND '2024-11-06' AND y BETWEEN '0001-01-01' AND '2024-11-06'")
