@@ -47,11 +47,14 @@ def _warnings(count: int) -> str:
     return f" ({count} warning{'s' if count != 1 else ''})" if count else ""
 
 
+RULE_WIDTH = 34  # the longest rule id (precompute.player_reconciliation, 32) and a gap
+
+
 def _rule_line(e: dict[str, Any]) -> str:
     detail = _first(e["failing_dates"]) if e["failing_dates"] else \
         f"observed {observed_text(e['observed_value'], e.get('observed_unit'))}"
     # A warning is marked in the indent, so its counts and dates line up with the failing rules' columns.
-    head = f"  WARN {e['rule']:<29}" if e["severity"] != ERROR else f"      {e['rule']:<30}"
+    head = f"  WARN {e['rule']:<{RULE_WIDTH - 1}}" if e["severity"] != ERROR else f"      {e['rule']:<{RULE_WIDTH}}"
     return f"{head} {len(e['failing_dates']):>4}  {detail}"
 
 

@@ -4,7 +4,7 @@ its reversed (HOME_AWAY) id as well, so it looked like a second game. A game wri
 is also missing for analytics.completeness, which counts canonical ids only (see CHECKS)."""
 
 from nbadq.validation import run_checkpoint
-from tests.rules.breakers import PGS, Case, all_of, dup, entries, sql
+from tests.rules.breakers import POSTPONED_ID_REUSED, PGS, Case, all_of, dup, entries, sql
 
 OFFENSE = "nba_analytics.team_offense_game_summary"
 DEFENSE = "nba_analytics.team_defense_game_summary"
@@ -38,11 +38,7 @@ BREAKS = [
 NEAR_MISSES = [
     # NBA.com keeps a postponed game's id: the same id, scheduled (never played) on an earlier date and scraped
     # later than the final, is another (game_id, game_date) and leaves 2024-11-06's game final and canonical.
-    Case("postponed-id-reused-on-another-date", sql(
-        "INSERT INTO nba_raw.nbac_schedule SELECT game_id, '2024-11-03', season_year, 1, is_regular_season, "
-        "is_playoffs, is_all_star, playoff_round, home_team_tricode, away_team_tricode, '2024-11-07T12:00:00', "
-        "NULL, NULL, '2024-11-03T10:30:00' FROM nba_raw.nbac_schedule WHERE game_date = '2024-11-06' "
-        "AND game_status = 3")),
+    Case("postponed-id-reused-on-another-date", POSTPONED_ID_REUSED),
     # Another scrape of the day (append-only schedule) changes no game's id.
     Case("repeated-scrapes", sql("INSERT INTO nba_raw.nbac_schedule SELECT * FROM nba_raw.nbac_schedule "
                                  "WHERE game_date = '2024-11-05'")),

@@ -81,3 +81,12 @@ def entries(doc: dict[str, Any], rule: str) -> list[dict[str, Any]]:
     found = [e for layer in doc["layers"].values() for e in layer["expectations"] if e["rule"] == rule]
     assert found, f"{rule} is not in the document"
     return found
+
+
+# NBA.com keeps a postponed game's id: 2024-11-06's game id scraped again, later than its final, as scheduled
+# (never played) on 2024-11-03. That is another (game_id, game_date), not a second copy of the final game.
+POSTPONED_ID_REUSED = sql(
+        "INSERT INTO nba_raw.nbac_schedule SELECT game_id, '2024-11-03', season_year, 1, is_regular_season, "
+        "is_playoffs, is_all_star, playoff_round, home_team_tricode, away_team_tricode, '2024-11-07T12:00:00', "
+        "NULL, NULL, '2024-11-03T10:30:00' FROM nba_raw.nbac_schedule WHERE game_date = '2024-11-06' "
+        "AND game_status = 3")

@@ -2,7 +2,7 @@
 id YYYYMMDD_AWAY_HOME of a game of the deduplicated schedule on the row's game_date (the analytics rule's check, for
 the Phase 4 tables that key on game_id)."""
 
-from tests.rules.breakers import PCF, Case, all_of, sql
+from tests.rules.breakers import POSTPONED_ID_REUSED, PCF, Case, all_of, sql
 
 FEATURES = "nba_predictions.ml_feature_store_v2"
 
@@ -29,9 +29,5 @@ BREAKS = [
 NEAR_MISSES = [
     # NBA.com keeps a postponed game's id: the id of 2024-11-06's game scheduled (never played) on 2024-11-03 and
     # scraped after the final is another (game_id, game_date); 2024-11-06's rows keep a canonical id.
-    Case("postponed-id-reused-on-another-date", sql(
-        "INSERT INTO nba_raw.nbac_schedule SELECT game_id, '2024-11-03', season_year, 1, is_regular_season, "
-        "is_playoffs, is_all_star, playoff_round, home_team_tricode, away_team_tricode, '2024-11-07T12:00:00', "
-        "NULL, NULL, '2024-11-03T10:30:00' FROM nba_raw.nbac_schedule WHERE game_date = '2024-11-06' "
-        "AND game_status = 3")),
+    Case("postponed-id-reused-on-another-date", POSTPONED_ID_REUSED),
 ]

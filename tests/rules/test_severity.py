@@ -65,7 +65,7 @@ def test_a_failing_warn_rule_is_reported_everywhere_and_exits_0(house, warn_proj
     assert result.stdout.splitlines()[0] == f"report: {out / 'r.html'}"
     assert result.stdout.splitlines()[2:] == [
         "  analytics    PASS (1 warning)  0 failing date(s)",
-        f"  WARN {WARNED:<29}    1  2024-11-10",
+        f"  WARN {WARNED:<33}    1  2024-11-10",
         "result: all rules pass (1 warning)",
     ]
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
@@ -116,8 +116,8 @@ def test_an_error_rule_still_fails_the_run_beside_a_warning(house, warn_project,
     assert (result.code, result.stderr) == (1, "")
     assert result.stdout.splitlines()[2:] == [
         "  analytics    FAIL (1 warning)  1 failing date(s)",
-        f"      {'analytics.completeness':<30}    1  2024-11-06",
-        f"  WARN {WARNED:<29}    1  2024-11-10",
+        f"      {'analytics.completeness':<34}    1  2024-11-06",
+        f"  WARN {WARNED:<33}    1  2024-11-10",
         "result: rules failed (1 warning)",
     ]
     doc = json.loads((out / "v.json").read_text())
