@@ -118,6 +118,23 @@ BRANCHES = {  # rule -> the query of its failing dates (column d), over the CTEs
     ON x.game_date = m.game_date AND x.sid = m.sid
   WHERE m.unknown = 0
     AND m.mins < 200 + 25 * (CASE WHEN x.top > 240 THEN CAST(round((x.top - 240) / 25.0) AS INTEGER) ELSE 0 END)""",
+    "analytics.column_health": """SELECT game_date AS d FROM (
+    SELECT game_date, is_dnp, COALESCE(is_dnp, 0) = 0 AS p, minutes_played AS mi, points AS pt, usage_rate AS ur,
+           plus_minus AS pm FROM nba_analytics.player_game_summary)
+  GROUP BY game_date
+  HAVING SUM(is_dnp IS NULL) > 0.01 * COUNT(*)
+    OR SUM(p AND mi IS NULL) > 0.05 * SUM(p) OR SUM(p AND pt IS NULL) > 0.05 * SUM(p)
+    OR SUM(p AND ur IS NULL) > 0.05 * SUM(p) OR SUM(p AND pm IS NULL) > 0.05 * SUM(p)
+    OR SUM(p AND (mi < 0 OR mi > 60 OR pt < 0 OR pt > 80 OR ur < 0 OR ur > 100)) > 0
+    OR (SUM(p) >= 50 AND 1 IN (COUNT(DISTINCT CASE WHEN p THEN mi END), COUNT(DISTINCT CASE WHEN p THEN pt END),
+                               COUNT(DISTINCT CASE WHEN p THEN ur END), COUNT(DISTINCT CASE WHEN p THEN pm END)))""",
+    "precompute.column_health": """SELECT game_date AS d FROM nba_precompute.player_composite_factors GROUP BY game_date
+  HAVING SUM(fatigue_score IS NULL) > 0.05 * COUNT(*) OR SUM(fatigue_score < 0 OR fatigue_score > 100) > 0
+    OR (COUNT(*) >= 50 AND COUNT(DISTINCT fatigue_score) = 1)
+  UNION SELECT game_date FROM nba_predictions.ml_feature_store_v2 GROUP BY game_date
+  HAVING SUM(feature_quality_score IS NULL) > 0.05 * COUNT(*)
+    OR SUM(feature_quality_score < 0 OR feature_quality_score > 100) > 0
+    OR (COUNT(*) >= 50 AND COUNT(DISTINCT feature_quality_score) = 1)""",
     "precompute.completeness": """SELECT c.game_date AS d FROM cal c
   LEFT JOIN pcf ON pcf.game_date = c.game_date LEFT JOIN psz ON psz.d = c.game_date
   LEFT JOIN tdz ON tdz.d = c.game_date LEFT JOIN pdc ON pdc.d = c.game_date LEFT JOIN mlf ON mlf.d = c.game_date
@@ -155,6 +172,21 @@ BRANCHES = {  # rule -> the query of its failing dates (column d), over the CTEs
     "grading.per_system": """SELECT DISTINCT game_date AS d FROM (
   SELECT p.game_date, p.system_id, COUNT(*) AS n, COUNT(a.game_id) AS done FROM gradable p
   LEFT JOIN acc_keys a USING (game_date, game_id, player_lookup, system_id) GROUP BY 1, 2) WHERE done < 0.8 * n""",
+    "raw.prop_lines": """SELECT c.game_date AS d FROM cal c
+  LEFT JOIN (SELECT game_date, COUNT(DISTINCT player_lookup) AS n FROM nba_raw.bettingpros_player_points_props
+             WHERE is_active = 1 GROUP BY game_date) l ON l.game_date = c.game_date
+  WHERE COALESCE(l.n, 0) < 10 * c.e""",
+    "analytics.prop_line_coverage": """SELECT c.game_date AS d FROM cal c
+  LEFT JOIN (SELECT game_date, COUNT(*) AS n, SUM(has_prop_line = 1) AS lined
+             FROM nba_analytics.upcoming_player_game_context GROUP BY game_date) x ON x.game_date = c.game_date
+  WHERE x.n IS NULL OR x.lined * 100 < 35 * x.n""",
+    "predictions.prop_line_coverage": """SELECT c.game_date AS d FROM cal
+  JOIN nba_analytics.upcoming_player_game_context c ON c.game_date = cal.game_date AND c.has_prop_line = 1
+  WHERE cal.sd >= 14 AND c.game_date IN (SELECT game_date FROM nba_predictions.player_prop_predictions
+                                           WHERE is_active = 1)
+  GROUP BY c.game_date
+  HAVING 10 * SUM(EXISTS (SELECT 1 FROM nba_predictions.player_prop_predictions p WHERE p.game_date = c.game_date
+                          AND p.player_lookup = c.player_lookup AND p.is_active = 1)) < 9 * COUNT(*)""",
     "predictions.per_system": """SELECT DISTINCT game_date AS d FROM nba_predictions.player_prop_predictions
   WHERE line_source = 'ACTUAL_PROP' GROUP BY game_date, system_id
   HAVING SUM(COALESCE(is_active, 0) = 0) > 0.2 * COUNT(*)""",

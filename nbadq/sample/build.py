@@ -222,6 +222,16 @@ class _Build:
         self.defects.append(D.late_phase3_rerun(*self.args()))
         # Players dropped in Phase 4, and the feature store written twice on a date.
         self.defects += [D.composite_players_dropped(*self.args()), D.feature_store_duplicates(*self.args())]
+        # A date's prop lines re-scraped after Phase 3 for one game only (raw.prop_lines).
+        self.defects.append(D.partial_prop_lines(*self.args()))
+        # A date's context built before its lines landed (analytics.prop_line_coverage).
+        self.defects.append(D.context_without_lines(*self.args()))
+        # A week of usage_rate NULL (team totals missing; analytics.column_health).
+        self.defects.append(D.usage_rate_null_week(*self.args()))
+        # A date's fatigue_score NULL in Phase 4 (precompute.column_health).
+        self.defects.append(D.null_fatigue(*self.args()))
+        # Players with a line left unpredicted on a date (predictions.prop_line_coverage).
+        self.defects.append(D.lined_players_unpredicted(*self.args()))
 
 
 def _populate(conn: sqlite3.Connection, seasons: list[int], seed: int) -> dict[str, Any]:

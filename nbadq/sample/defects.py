@@ -93,7 +93,35 @@ def null_minutes(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, pla
     conn.executemany("UPDATE nba_analytics.player_game_summary SET minutes_played = NULL "
                      "WHERE game_date = ? AND is_dnp = 0", [(d.isoformat(),) for d in days])
     return Defect("null_minutes_bug", "minutes \"MM:SS\" coerced to a number: NULL minutes_played on every "
-                  "played row", days, {"analytics.minutes_null_rate": days})
+                  "played row", days, {"analytics.minutes_null_rate": days,
+                                       "analytics.column_health": days})  # minutes NULL on 100% of played rows
+
+
+def usage_rate_null_week(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """Team totals missing for a week: usage_rate NULL on every row of seven days' game dates
+    (analytics.column_health: NULL on 100% of played rows)."""
+    dates = sorted(_regular(truth, plan.seasons))
+    week = dt.timedelta(days=7)
+    weeks = {d: [x for x in dates if d <= x < d + week] for d in dates}
+    free = {d: w for d, w in weeks.items() if not any(x in picker.used for x in w)}
+    fullest = max(map(len, free.values()))  # most incidents leave few untouched weeks: take one of the fullest
+    start = picker.rng.choice([d for d, w in free.items() if len(w) == fullest])
+    days = picker.reserve(free[start])
+    conn.executemany("UPDATE nba_analytics.player_game_summary SET usage_rate = NULL WHERE game_date = ?",
+                     [(d.isoformat(),) for d in days])
+    return Defect("usage_rate_null_week", f"usage_rate NULL on every row from {days[0]} to {days[-1]} (team "
+                  "totals missing)", days, {"analytics.column_health": days})
+
+
+def null_fatigue(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """A Phase 4 run whose fatigue inputs were missing: fatigue_score NULL on every player_composite_factors row of
+    a date (precompute.column_health: NULL on 100% of the rows)."""
+    written = {d for (d,) in conn.execute("SELECT DISTINCT game_date FROM nba_precompute.player_composite_factors")}
+    (day,) = picker.pick(1, [d for d in _regular(truth, plan.seasons) if d.isoformat() in written])
+    conn.execute("UPDATE nba_precompute.player_composite_factors SET fatigue_score = NULL WHERE game_date = ?",
+                 (day.isoformat(),))
+    return Defect("null_fatigue", "fatigue_score NULL on every player_composite_factors row of the date", [day],
+                  {"precompute.column_health": [day]})
 
 
 def _delete_phase4(conn: sqlite3.Connection, processors: Iterable[str], day: dt.date) -> None:
@@ -255,6 +283,50 @@ def deactivated_system(conn: sqlite3.Connection, truth: Truth, picker: DatePicke
                  "WHERE game_date = ? AND system_id = 'ensemble_v1'", (day.isoformat(),))
     return Defect("system_deactivated", "every ensemble_v1 prediction of the date deactivated (catboost_v8 kept)",
                   [day], {"predictions.per_system": [day]})
+
+
+def partial_prop_lines(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """A props re-scrape that replaced a date's bettingpros partition after Phase 3 ran and landed for one game
+    only: the other games' players have no line in raw (raw.prop_lines; the context and predictions keep theirs)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=3))
+    games = sorted(truth.games_on[day], key=lambda g: g.nba_id)
+    kept = picker.rng.choice(games)
+    lost = [g.nba_id for g in games if g is not kept]
+    marks = ", ".join("?" * len(lost))
+    conn.execute("DELETE FROM nba_raw.bettingpros_player_points_props WHERE game_date = ? AND player_lookup IN "
+                 "(SELECT player_lookup FROM nba_raw.nbac_gamebook_player_stats WHERE game_date = ? "
+                 f"AND game_id IN ({marks}))", (day.isoformat(), day.isoformat(), *lost))
+    (players,) = conn.execute("SELECT COUNT(DISTINCT player_lookup) FROM nba_raw.bettingpros_player_points_props "
+                              "WHERE game_date = ? AND is_active = 1", (day.isoformat(),)).fetchone()
+    assert players < 10 * len(games), (day, players)
+    return Defect("partial_prop_lines", f"bettingpros lines of {kept.nba_id} only ({players} players for "
+                  f"{len(games)} games), re-scraped after Phase 3 ran", [day], {"raw.prop_lines": [day]})
+
+
+def context_without_lines(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """The lines arrived after the context processor ran: no upcoming_player_game_context row of the date has a
+    line (analytics.prop_line_coverage; raw holds the lines, so a Phase 3 re-run repairs it)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons))
+    conn.execute("UPDATE nba_analytics.upcoming_player_game_context SET has_prop_line = 0, current_points_line = NULL "
+                 "WHERE game_date = ?", (day.isoformat(),))
+    return Defect("context_without_lines", "context built before the day's lines landed: no context row has a line",
+                  [day], {"analytics.prop_line_coverage": [day]})
+
+
+def lined_players_unpredicted(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
+    """The coordinator skipped players: a fifth of the players with a line on a processable date have no
+    prediction (nor grade) in any system, while every game stays predicted (predictions.prop_line_coverage)."""
+    (day,) = picker.pick(1, _regular(truth, plan.seasons, min_games=2))
+    players = [p for (p,) in conn.execute(
+        "SELECT DISTINCT player_lookup FROM nba_analytics.upcoming_player_game_context WHERE game_date = ? "
+        "AND has_prop_line = 1 ORDER BY player_lookup", (day.isoformat(),))]
+    skipped = sorted(picker.rng.sample(players, -(-len(players) // 5)))
+    marks = ", ".join("?" * len(skipped))
+    for name in ("nba_predictions.player_prop_predictions", "nba_predictions.prediction_accuracy"):
+        conn.execute(f"DELETE FROM {name} WHERE game_date = ? AND player_lookup IN ({marks})",
+                     (day.isoformat(), *skipped))
+    return Defect("lined_players_unpredicted", f"{len(skipped)} of {len(players)} players with a line never "
+                  "predicted", [day], {"predictions.prop_line_coverage": [day]})
 
 
 def ungraded_system(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:

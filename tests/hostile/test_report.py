@@ -30,7 +30,9 @@ def test_observed_values_not_shown_100x_too_large(house, tmp_path, nulls, ratio,
     rows = [{"player_lookup": f"extra{i}", "game_id": "20241105_NYK_BOS", "game_date": "2024-11-05",
              "season_year": 2024, "team_abbr": "BOS", "opponent_team_abbr": "NYK", "points": 10,
              "minutes_played": None if i < nulls else 20.0, "is_dnp": False, "is_active": True,
-             "player_status": "active", "processed_at": "2024-11-05T23:00:00"} for i in range(EXTRA_PLAYED)]
+             "player_status": "active", "processed_at": "2024-11-05T23:00:00",
+             # usage_rate and plus_minus filled (analytics.column_health: not NULL, not one value)
+             "usage_rate": 15.0 + i % 10, "plus_minus": i % 7 - 3} for i in range(EXTRA_PLAYED)]
     insert_rows(house.conn, table(PGS), rows)
     house.conn.commit()
     out = tmp_path / "out"

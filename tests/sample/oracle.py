@@ -111,6 +111,48 @@ def minutes_null_rate(rows: list[tuple]) -> list[str]:
     return sorted(d for d in played if nulls[d] / played[d] > 0.05)
 
 
+def column_health(wh: Warehouse) -> list[str]:
+    """Dates where, over the played rows (is_dnp not true) of player_game_summary, minutes_played, points,
+    usage_rate or plus_minus is NULL on more than 5% (warn; over 50% fails) or outside its bounds, or has a single
+    distinct value on 50+ played rows; or is_dnp is NULL on more than 1% of the date's rows."""
+    bounds = {"minutes_played": (0, 60), "points": (0, 80), "usage_rate": (0, 100), "plus_minus": None}
+    rows, played = Counter(), defaultdict(list)
+    dnp_null = Counter()
+    for day, is_dnp, *values in wh.rows("nba_analytics.player_game_summary", "game_date", "is_dnp", *bounds):
+        rows[day] += 1
+        dnp_null[day] += is_dnp is None
+        if is_dnp != 1:
+            played[day].append(values)
+    bad = {d for d in rows if dnp_null[d] > 0.01 * rows[d]}
+    for day, values in played.items():
+        for i, limits in enumerate(bounds.values()):
+            column = [v[i] for v in values]
+            known = [v for v in column if v is not None]
+            if len(column) - len(known) > 0.05 * len(column) \
+                    or (limits and any(not limits[0] <= v <= limits[1] for v in known)) \
+                    or (len(column) >= 50 and len(set(known)) == 1):
+                bad.add(day)
+    return sorted(bad)
+
+
+def precompute_column_health(wh: Warehouse) -> list[str]:
+    """Dates where player_composite_factors' fatigue_score or the feature store's feature_quality_score is NULL on
+    more than 5% of the table's rows of the date (warn; over 50% fails), outside 0-100, or a single distinct value
+    on 50+ rows."""
+    bad = set()
+    for table, column in (("nba_precompute.player_composite_factors", "fatigue_score"),
+                          ("nba_predictions.ml_feature_store_v2", "feature_quality_score")):
+        by_day = defaultdict(list)
+        for day, value in wh.rows(table, "game_date", column):
+            by_day[day].append(value)
+        for day, values in by_day.items():
+            known = [v for v in values if v is not None]
+            if len(values) - len(known) > 0.05 * len(values) or any(not 0 <= v <= 100 for v in known) \
+                    or (len(values) >= 50 and len(set(known)) == 1):
+                bad.add(day)
+    return sorted(bad)
+
+
 def precompute_completeness(cal: Calendar, wh: Warehouse) -> list[str]:
     present = [wh.dates(t, col) for t, col in PHASE4.values()]
     return [d for d in cal.processable() if not all(d in p for p in present)]
@@ -179,6 +221,40 @@ def predictions_per_system(wh: Warehouse) -> list[str]:
             rows[(day, system)] += 1
             inactive[(day, system)] += not active
     return sorted({key[0] for key, n in rows.items() if inactive[key] > 0.2 * n})
+
+
+def prop_lines(cal: Calendar, wh: Warehouse) -> list[str]:
+    """Game dates where fewer than 10 players per counted game have an active bettingpros line."""
+    lined: dict[str, set] = defaultdict(set)
+    for day, player, active in wh.rows("nba_raw.bettingpros_player_points_props", "game_date", "player_lookup",
+                                       "is_active"):
+        if active:
+            lined[day].add(player)
+    return [d for d in cal.game_dates() if len(lined[d]) < 10 * cal.expected[d]]
+
+
+def prop_line_coverage(cal: Calendar, wh: Warehouse) -> list[str]:
+    """Game dates where under 35% of the context rows have a prop line (or there is no context row)."""
+    rows, lined = Counter(), Counter()
+    for day, has_line in wh.rows("nba_analytics.upcoming_player_game_context", "game_date", "has_prop_line"):
+        rows[day] += 1
+        lined[day] += bool(has_line)
+    return [d for d in cal.game_dates() if not rows[d] or lined[d] / rows[d] < 0.35]
+
+
+def predictions_prop_line_coverage(cal, wh):
+    """Processable dates with active predictions where under 90% of the players with a line in the context have
+    an active prediction."""
+    lined = {(d, p) for d, p, has in wh.rows("nba_analytics.upcoming_player_game_context", "game_date",
+                                               "player_lookup", "has_prop_line") if has}
+    predicted = {(d, p) for d, p, active in wh.rows("nba_predictions.player_prop_predictions", "game_date",
+                                                     "player_lookup", "is_active") if active}
+    want, have = Counter(), Counter()
+    for key in lined:
+        want[key[0]] += 1
+        have[key[0]] += key in predicted
+    days = {d for d, _ in predicted}  # a date without any active prediction is predictions.completeness's
+    return [d for d in cal.processable() if d in days and want[d] and have[d] < 0.9 * want[d]]
 
 
 def system_games(wh: Warehouse) -> dict[tuple[str, str], bool]:
@@ -342,11 +418,15 @@ def _every_rule(root: Path) -> dict[str, list[str]]:
     return {
         "raw.gamebook_completeness": completeness(
             cal, wh.rows("nba_raw.nbac_gamebook_player_stats", "game_date", "game_id")),
+        "raw.prop_lines": prop_lines(cal, wh),
         "analytics.completeness": completeness(cal, [r for r in analytics if games.get((r[0], r[1]))]),
+        "analytics.prop_line_coverage": prop_line_coverage(cal, wh),
         "analytics.minutes_null_rate": minutes_null_rate([(r[0], r[3], r[4]) for r in analytics]),
         "analytics.duplicate_keys": _dup_dates([r[:3] for r in analytics]),
         "analytics.game_id_orientation": game_id_orientation(wh, games),
         "analytics.team_grain": team_grain(wh, games),
+        "analytics.column_health": column_health(wh),
+        "precompute.column_health": precompute_column_health(wh),
         "precompute.game_id_orientation": game_id_orientation(
             wh, games, ("nba_precompute.player_composite_factors", "nba_predictions.ml_feature_store_v2")),
         "precompute.completeness": precompute_completeness(cal, wh),
@@ -362,6 +442,7 @@ def _every_rule(root: Path) -> dict[str, list[str]]:
         "grading.completeness": grading_completeness(cal, gradable, graded),
         "grading.per_system": grading_per_system(gradable, graded),
         "predictions.per_system": predictions_per_system(wh),
+        "predictions.prop_line_coverage": predictions_prop_line_coverage(cal, wh),
         "grading.duplicate_keys": _dup_dates(graded),
         "reference.false_zero_runs": false_zero_runs(wh),
     }

@@ -32,7 +32,7 @@ def test_default_sample_fails_every_remediable_rule_with_modest_counts(one_seaso
     assert 20 <= len(expected["precompute.completeness"]) <= 45
     assert len(expected["reference.false_zero_runs"]) == 10
     kinds = [d["kind"] for d in manifest["defects"]]
-    assert len(kinds) == len(set(kinds)) == 21
+    assert len(kinds) == len(set(kinds)) == 26
     assert all(d["dates"] == sorted(d["dates"]) and d["dates"] for d in manifest["defects"])
 
 

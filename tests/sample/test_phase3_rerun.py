@@ -37,7 +37,8 @@ def copy(one_season, tmp_path):
 
 def test_rerun_of_clean_dates_reproduces_every_phase3_table(copy):
     conn, manifest = copy
-    upstream = ("raw_gamebook_missing", "analytics_partial_run", "null_minutes_bug", "analytics_duplicates")
+    upstream = ("raw_gamebook_missing", "analytics_partial_run", "null_minutes_bug", "analytics_duplicates",
+                "usage_rate_null_week")
     touched = {d for defect in manifest["defects"] if defect["kind"] in upstream for d in defect["dates"]}
     days = ["2024-10-22", "2024-11-05", "2025-01-15", "2025-04-16", "2025-05-20"]  # opener ... play-in, playoffs
     assert not touched & set(days)

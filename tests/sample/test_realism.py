@@ -85,14 +85,14 @@ def test_player_statistics_stay_in_their_bounds(house):
                MIN(usage_rate), MAX(usage_rate), round(AVG(usage_rate)), SUM(minutes_played IS NULL)
         FROM {PGS} WHERE is_dnp = 0""") == (0, 41, 0, 19, -30, 30, 5.0, 40.0, 19.0, 868)
     # Usage rate and plus-minus are NULL exactly where the minutes are, but on the dates the minutes bug hit
-    # after Phase 3 had computed them.
+    # after Phase 3 had computed them, and the week whose usage_rate was lost.
     assert house.dates(f"SELECT game_date FROM {PGS} WHERE is_dnp = 0 AND ((usage_rate IS NULL) <> "
                        f"(minutes_played IS NULL) OR (plus_minus IS NULL) <> (minutes_played IS NULL))") == \
-        house.defect("null_minutes_bug")
+        house.defect("null_minutes_bug", "usage_rate_null_week")
     # Lost minutes (one bench row in some games) keep every clean date's NULL share of each column under 5%.
     assert house.dates(f"SELECT game_date FROM {PGS} WHERE is_dnp = 0 GROUP BY 1 HAVING "
                        f"MAX(AVG(usage_rate IS NULL), AVG(plus_minus IS NULL), AVG(minutes_played IS NULL)) > 0.05") \
-        == house.defect("null_minutes_bug")
+        == house.defect("null_minutes_bug", "usage_rate_null_week")
     assert house.one(f"SELECT COUNT(*) FROM {PGS} WHERE is_dnp = 1 AND "
                      f"COALESCE(usage_rate, plus_minus, fg_attempts, points, minutes_played) IS NOT NULL") == (0,)
 
@@ -148,16 +148,22 @@ def test_context_has_lines_for_35_to_60_percent_and_10_players_a_game(house):
                      f"SUM(processed_at <> game_date || 'T10:00:00+00:00') FROM {CONTEXT}") == (0, 0)
     shares = house.rows(f"SELECT game_date, AVG(has_prop_line) FROM {CONTEXT} GROUP BY 1")
     assert len(shares) == house.manifest["game_dates"]
+    # Except the date whose context was built before its lines landed (none has a line).
+    late = house.defect("context_without_lines")
+    assert [d for d, s in shares if s == 0] == late
+    shares = [(d, s) for d, s in shares if d not in late]
     assert 0.35 <= min(s for _, s in shares) and max(s for _, s in shares) <= 0.60
-    assert house.one(f"SELECT MIN(n) >= 10 FROM (SELECT SUM(has_prop_line) AS n FROM {CONTEXT} GROUP BY game_id)") \
-        == (1,)
+    assert house.one(f"SELECT MIN(n) >= 10 FROM (SELECT SUM(has_prop_line) AS n FROM {CONTEXT} "
+                     f"WHERE game_date NOT IN ({', '.join(repr(d) for d in late)}) GROUP BY game_id)") == (1,)
 
 
 def test_context_lines_are_the_primary_books_active_lines(house):
     lined = set(house.rows(f"SELECT game_date, player_lookup, current_points_line FROM {CONTEXT} "
                            f"WHERE has_prop_line = 1"))
-    # The simulated context reads who dressed from the gamebook: the game never scraped has lines, no context.
-    assert sorted({d for d, _, _ in lined ^ set(house.rows(PRIMARY_LINE))}) == house.defect("raw_gamebook_missing")
+    # The simulated context reads who dressed from the gamebook: the game never scraped has lines, no context;
+    # the props re-scraped after Phase 3 for one game leave context lines without raw ones.
+    assert sorted({d for d, _, _ in lined ^ set(house.rows(PRIMARY_LINE))}) == \
+        house.defect("raw_gamebook_missing", "partial_prop_lines", "context_without_lines")
     assert house.one(f"SELECT COUNT(*) FROM {CONTEXT} WHERE has_prop_line = 0 AND current_points_line IS NOT NULL") \
         == (0,)
 
@@ -191,12 +197,15 @@ def test_predictions_use_the_line_when_there_is_one(house):
         FROM {PREDICTIONS} AS p
         LEFT JOIN ({PRIMARY_LINE}) AS l USING (game_date, player_lookup)
         LEFT JOIN nba_raw.nbac_gamebook_player_stats AS g USING (game_date, player_lookup)
+        WHERE p.game_date NOT IN ({", ".join(f"'{d}'" for d in house.defect("partial_prop_lines"))})
         GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6""")
-    # (source, recommends, has a line, predicted against it, invalidation, inactive in the gamebook, rows)
-    assert kinds == [("ACTUAL_PROP", 1, 1, 1, None, None, 29), ("ACTUAL_PROP", 1, 1, 1, None, 0, 35336),
+    # (source, recommends, has a line, predicted against it, invalidation, inactive in the gamebook, rows), except
+    # on the date whose raw lines were re-scraped after the predictions were made (most of them lost); 57 + 2 fewer
+    # rows for the players with a line left unpredicted (lined_players_unpredicted)
+    assert kinds == [("ACTUAL_PROP", 1, 1, 1, None, None, 29), ("ACTUAL_PROP", 1, 1, 1, None, 0, 35103),
                      ("ACTUAL_PROP", 1, 1, 1, "player_inactive", None, 2),
-                     ("ACTUAL_PROP", 1, 1, 1, "player_inactive", 1, 358),
-                     ("ESTIMATED_AVG", 0, 0, 0, None, None, 7), ("ESTIMATED_AVG", 0, 0, 0, None, 0, 7463)]
+                     ("ACTUAL_PROP", 1, 1, 1, "player_inactive", 1, 356),
+                     ("ESTIMATED_AVG", 0, 0, 0, None, None, 7), ("ESTIMATED_AVG", 0, 0, 0, None, 0, 7429)]
     # Status None: the players of the game whose gamebook was never scraped.
     assert house.dates(f"SELECT game_date FROM {PREDICTIONS} AS p WHERE NOT EXISTS (SELECT 1 FROM "
                        f"nba_raw.nbac_gamebook_player_stats AS g WHERE g.game_date = p.game_date AND "
@@ -225,7 +234,7 @@ def test_only_gradable_predictions_are_graded(house):
                    WHEN p.recommendation = 'OVER' THEN a.actual_points > p.current_points_line
                    WHEN p.recommendation = 'UNDER' THEN a.actual_points < p.current_points_line END))
         FROM {GRADES} AS a LEFT JOIN ({gradable}) AS p USING (player_lookup, game_id, game_date, system_id)
-        WHERE a.game_date NOT IN ({rerun})""")[1:] == (0, 25898, 0)
+        WHERE a.game_date NOT IN ({rerun})""")[1:] == (0, 25846, 0)  # 52 grades fewer: lined_players_unpredicted
     ungraded = house.dates(f"""
         SELECT p.game_date FROM ({gradable}) AS p LEFT JOIN {GRADES} AS a
           USING (player_lookup, game_id, game_date, system_id) WHERE a.graded_at IS NULL""")
