@@ -66,17 +66,20 @@ demo: install
 	@# Failures are expected in the sample: exit 1 (rules failed) is a successful demo, 2 is not.
 	$(NBADQ) validate --warehouse $(WAREHOUSE) --checkpoint nightly --json $(OUT)/validate.json; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
-	@# Fill what's failing through serve-local (a loopback stand-in for the Phase 3/4 services), stopped on exit.
-	@# Some dates stay broken (a Phase 3 re-run cannot fix a missing gamebook; predictions and grading have no
-	@# filler), so exit 1 is expected; 2 is not.
+	@# Fill what's failing, and the cascade it makes stale, through serve-local (a loopback stand-in for the four
+	@# services: Phase 3, Phase 4, the prediction coordinator, grading), stopped on exit. Some dates stay broken
+	@# (no refill fixes duplicate keys or a missing raw gamebook), so exit 1 is expected; 2 is not. The fillers
+	@# come from examples/serve-local-fill.toml: pyproject.toml's poll the coordinator at the real service's pace.
 	@rm -f $(OUT)/serve-local.port $(OUT)/fill-ledger.jsonl
 	@$(NBADQ) serve-local --warehouse $(WAREHOUSE) --port 0 --port-file $(OUT)/serve-local.port --quiet & pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
 	  for i in $$(seq 150); do [ -s $(OUT)/serve-local.port ] && break; sleep 0.1; done; \
 	  [ -s $(OUT)/serve-local.port ] || { echo "serve-local did not start" >&2; exit 2; }; \
 	  url=http://127.0.0.1:$$(cat $(OUT)/serve-local.port); \
-	  echo "NBADQ_PHASE3_URL=$$url NBADQ_PHASE4_URL=$$url nbadq fill --from-validate $(OUT)/validate.json"; \
-	  NBADQ_PHASE3_URL=$$url NBADQ_PHASE4_URL=$$url $(NBADQ) fill --warehouse $(WAREHOUSE) \
+	  export NBADQ_PHASE3_URL=$$url NBADQ_PHASE4_URL=$$url NBADQ_PREDICTIONS_URL=$$url NBADQ_GRADING_URL=$$url; \
+	  echo "NBADQ_{PHASE3,PHASE4,PREDICTIONS,GRADING}_URL=$$url nbadq fill --config examples/serve-local-fill.toml" \
+	       "--from-validate $(OUT)/validate.json"; \
+	  $(NBADQ) fill --warehouse $(WAREHOUSE) --config examples/serve-local-fill.toml \
 	    --from-validate $(OUT)/validate.json --ledger $(OUT)/fill-ledger.jsonl --json $(OUT)/fill.json; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	$(NBADQ) validate --warehouse $(WAREHOUSE) --checkpoint nightly --json $(OUT)/validate-after.json; \

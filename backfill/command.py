@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
 from nbadq.backfill.backoff import Backoff
+from nbadq.backfill.cascade import WINDOW_DAYS, game_days
 from nbadq.backfill.circuit import CircuitBreaker
 from nbadq.backfill.client import FillClient, make_session
 from nbadq.backfill.config import Filler, load_fill_config
-from nbadq.backfill.ledger import Ledger, default_ledger_path, filled_dates, read_ledger, recorded_warehouses, unsettled
+from nbadq.backfill.coordinator import poll_recorder
+from nbadq.backfill.ledger import (Ledger, default_ledger_path, filled_at, filled_dates, read_ledger,
+                                   recorded_warehouses, unsettled, unsettled_steps)
 from nbadq.backfill.outcomes import STATUSES, Outcome
 from nbadq.backfill.plan import Plan, build_plan, calendar_of
-from nbadq.backfill.plan_text import print_plan, print_requests
+from nbadq.backfill.plan_text import print_graph, print_plan, print_requests
 from nbadq.backfill.progress import Progress
-from nbadq.backfill.reconcile import drop_passing, settle_killed_dates
+from nbadq.backfill.reconcile import drop_passing, resumed_steps, settle_killed_dates
 from nbadq.backfill.runner import LayerTarget, Runner
 from nbadq.backfill.stopping import INTERRUPTED, Stopped, StopFlag, stop_now_on_signals, stop_on_signals
 from nbadq.backfill.summary import exit_code, fill_document, print_summary
@@ -57,6 +60,8 @@ class FillOptions:
     token_command: str | None = None
     config: Path | None = None
     from_validate: Path | None = None  # plan from this validate document instead of validating first
+    cascade: bool = True  # False (--no-cascade): only the failing dates
+    plan_only: bool = False  # --plan: print the step graph by cause, send nothing
 
 
 @dataclass
@@ -88,16 +93,22 @@ class _FillRun:
         self.verifier = Verifier(opts.warehouse, hooks.recheck)
         self.redactor = Redactor()
         self.timing: dict[str, float] = {}
+        self.unproven: set[tuple[str, dt.date]] = set()
 
     def execute(self) -> int:
         before, plan = self._plan()
+        if self.opts.plan_only:  # the graph only: no service is named, so no URL variable is needed
+            self._print_plan(plan, {}, {})
+            print_graph(plan, self.out)
+            return ExitCode.OK
         urls = {lp.layer: lp.filler.base_url(self.hooks.environ) for lp in plan.layers if lp.calls}
+        keys = {layer: plan.layer(layer).filler.api_key(self.hooks.environ) for layer in urls}  # unset: exit 2
         workers = {layer: _workers(self.opts.workers, plan.layer(layer).filler, self.out) for layer in urls}
         self._print_plan(plan, urls, workers)
         if self.opts.dry_run:
             print_requests(plan, urls, self.out)
             return ExitCode.OK
-        tokens = _tokens(urls, self.opts.token_command, self.redactor)
+        tokens = _tokens(urls, self.opts.token_command, self.redactor, keys)
         ledger = self._open_ledger(plan)
         stop = StopFlag()
         outcomes = self._send(plan, urls, workers, tokens, ledger, stop)
@@ -112,12 +123,24 @@ class _FillRun:
             before = self.validate(opts.warehouse, opts.checkpoint, opts.since, opts.until)
         # A resumed ledger's `filled` records are not trusted blindly: a fresh validation has just re-proven every
         # date in SQL, and a --from-validate plan is re-checked date by date; a recorded date failing now is sent.
-        plan = build_plan(before, self.config.fillers, opts.layers or None, opts.since, opts.until)
+        resumed = self._resumed_steps()
+        calendar = _cascade_calendar(opts.warehouse, before, opts.until) if opts.cascade else None
+        plan = build_plan(before, self.config.fillers, opts.layers or None, opts.since, opts.until,
+                          cascade=opts.cascade, calendar=calendar, resumed=resumed)
         if opts.from_validate and plan.dates:
             self.verifier.require_calendar()
             plan = drop_passing(plan, self.verifier, calendar_of(before), filled_dates(self.resumed))
         self.timing["validate_before_s"] = round(time.monotonic() - clock, 3)
         return before, plan
+
+    def _resumed_steps(self) -> dict[tuple[str, dt.date], tuple[str, ...]]:
+        """Cascade steps the resumed ledger planned, never settled and cannot prove: planned again (not with
+        --no-cascade), and never settled as `filled` from the ledger alone (settle_killed_dates)."""
+        if not self.resumed:
+            return {}
+        found = resumed_steps(unsettled_steps(self.resumed), filled_at(self.resumed), self.verifier)
+        self.unproven = set(found)
+        return found if self.opts.cascade else {}
 
     def _print_plan(self, plan: Plan, urls: Mapping[str, str], workers: Mapping[str, int]) -> None:
         opts = self.opts
@@ -139,33 +162,37 @@ class _FillRun:
                      warehouse=load_settings(opts.warehouse).warehouse, warehouse_label=self.warehouse.label,
                      warehouse_fingerprint=self.warehouse.fingerprint, since=_iso(opts.since), until=_iso(opts.until),
                      resumed_from=str(opts.resume) if opts.resume else None,
-                     planned={lp.layer: [d.isoformat() for d in lp.dates] for lp in plan.layers if lp.filler})
-        settle_killed_dates(ledger, plan, unsettled(self.resumed), (opts.since, opts.until), self.out)
+                     planned={lp.layer: [d.isoformat() for d in lp.dates] for lp in plan.layers if lp.filler},
+                     steps=[{"layer": s.layer, "date": s.date.isoformat(), "reasons": list(s.reasons)}
+                            for s in plan.steps])
+        in_doubt = {k: v for k, v in unsettled(self.resumed).items() if k not in self.unproven}
+        settle_killed_dates(ledger, plan, in_doubt, (opts.since, opts.until), self.out)
         return ledger
 
     def _send(self, plan: Plan, urls: Mapping[str, str], workers: Mapping[str, int],
               tokens: Mapping[str, TokenSource], ledger: Ledger, stop: StopFlag) -> Outcomes:
         progress = Progress(plan.dates, out=self.out, tty=self.hooks.tty)
-        runner = Runner(self._client_factory(workers), self.verifier, ledger, progress, stop, CircuitBreaker(),
+        runner = Runner(self._client_factory(workers, ledger), self.verifier, ledger, progress, stop, CircuitBreaker(),
                         self.redactor)
-        targets = [LayerTarget(lp, urls[lp.layer], tokens[lp.layer], workers[lp.layer])
-                   for lp in plan.layers if lp.layer in urls]
+        targets = {lp.layer: LayerTarget(lp, urls[lp.layer], tokens[lp.layer], workers[lp.layer])
+                   for lp in plan.layers if lp.layer in urls}
         clock = time.monotonic()
         try:
             with stop_on_signals(stop, progress.note):
-                return runner.run(targets)
+                return runner.run(plan, targets)
         finally:
             progress.close()
             self.timing["fill_s"] = round(time.monotonic() - clock, 3)
 
-    def _client_factory(self, workers: Mapping[str, int]) -> Callable[..., FillClient]:
+    def _client_factory(self, workers: Mapping[str, int], ledger: Ledger) -> Callable[..., FillClient]:
         config, hooks = self.config, self.hooks
         backoff = Backoff(base=config.retry_base_seconds, cap=config.retry_max_seconds,
                           **({"random": hooks.backoff_random} if hooks.backoff_random else {}))
-        session = make_session(max(workers.values(), default=1))
+        session = make_session(sum(workers.values()) or 1)  # the layers' requests run concurrently
 
         def factory(on_send, on_attempt, sleep, stopping) -> FillClient:
             return FillClient(session, backoff, self.redactor, on_attempt=on_attempt, on_send=on_send,
+                              on_poll=poll_recorder(ledger, self.redactor),
                               sleep=hooks.sleep or sleep, stopping=stopping)
 
         return factory
@@ -191,7 +218,7 @@ class _FillRun:
 
     def _finish(self, plan: Plan, before: dict, after: dict | None, outcomes: Outcomes, stop: StopFlag,
                 ledger: Ledger) -> int:
-        code = exit_code(plan, outcomes, after, stop.exit_code())
+        code = exit_code(plan, outcomes, after, stop.exit_code(), before)
         print_summary(plan, outcomes, before, after, self.out)
         _report_stop(stop, ledger.path, self.out)
         counts = {s: sum(o.status == s for by in outcomes.values() for o in by.values()) for s in STATUSES}
@@ -229,6 +256,26 @@ def _check_resumed_warehouse(path: Path | None, records: list[dict], here: Wareh
                          f"--warehouse {label.removeprefix('local:')}, or start a new ledger")
 
 
+def _cascade_calendar(warehouse: str | None, doc: Mapping[str, Any], until: dt.date | None) -> dict | None:
+    """The validated window's calendar plus the 21 days after --until, from the warehouse's calendar table: a date
+    refilled near the end of the window makes Phase 4 dates after it stale. None (the document's) without --until,
+    or when the warehouse has no calendar to read."""
+    if until is None:
+        return None
+    from nbadq import game_dates
+    from nbadq.errors import WarehouseError
+    from nbadq.warehouse import open_warehouse
+
+    try:
+        rows = game_dates.read(open_warehouse(load_settings(warehouse)), until + dt.timedelta(days=1),
+                               until + dt.timedelta(days=WINDOW_DAYS))
+    except WarehouseError:
+        return None
+    after = game_days({"date": r["game_date"], "season_year": r["season_year"], "processable": r["is_processable"]}
+                      for r in rows)
+    return {**game_days(doc.get("calendar", {}).get("game_dates", [])), **after}
+
+
 def _load_validate_doc(path: Path) -> dict:
     from nbadq.report.documents import check_validate_doc, load_json
 
@@ -248,13 +295,14 @@ def _workers(requested: int | None, filler: Filler | None, out: TextIO) -> int:
     return min(requested or limit, limit)
 
 
-def _tokens(urls: Mapping[str, str], command: str | None, redactor: Redactor) -> dict[str, TokenSource]:
+def _tokens(urls: Mapping[str, str], command: str | None, redactor: Redactor,
+            keys: Mapping[str, str | None]) -> dict[str, TokenSource]:
     """One source per layer, each asked for a first token now: a token problem stops the run before any request."""
     shared: dict[str, TokenSource] = {}
     found = {}
     try:
         for layer, url in urls.items():
-            found[layer] = token_source(url, command, redactor, shared)
+            found[layer] = token_source(url, command, redactor, shared, keys.get(layer))
             found[layer].token()
     except TokenError as exc:
         raise UsageError(str(exc)) from None

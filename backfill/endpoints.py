@@ -4,6 +4,9 @@ phase4: one POST /process-date per date, all five processors, backfill mode.
 phase3: one POST /process-date-range per contiguous run of failing dates, at most N days each. A run never spans a
         game date that passes (it would be reprocessed for nothing); days without games in between are harmless.
         backfill_mode is always true: without it the service silently skips dates more than 90 days old.
+coordinator: one POST /start per date, {"game_date", "prediction_run_mode": "BACKFILL"}, never `force` (it would
+        start a second batch beside a running one); the Call carries the polling settings (backfill/coordinator.py).
+grading: one POST /grade-date?date=YYYY-MM-DD per date, no body; synchronous.
 http:   one request per date, the configured body with {date} replaced.
 """
 
@@ -12,8 +15,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
+from urllib.parse import urlencode
 
 from nbadq.backfill.config import Filler
+
+
+@dataclass(frozen=True)
+class Polling:
+    """How a coordinator call waits for its batch: GET {status_path}?batch_id=..., the wait between polls starting at
+    `interval` and doubling up to `cap`, the whole date (waits for another batch included) within `date_timeout`."""
+
+    status_path: str
+    interval: float
+    cap: float
+    date_timeout: float
 
 
 @dataclass(frozen=True)
@@ -24,8 +39,9 @@ class Call:
     dates: tuple[dt.date, ...]
     method: str
     path: str
-    body: dict[str, Any]
+    body: dict[str, Any] | None
     timeout: float
+    polling: Polling | None = None  # coordinator calls: the request starts a batch to wait for
 
     @property
     def label(self) -> str:
@@ -40,6 +56,10 @@ def build_calls(filler: Filler, dates: Sequence[dt.date], game_dates: Iterable[d
         return [_call(filler, run, _phase3_body(filler, run)) for run in runs]
     if filler.kind == "phase4":
         return [_call(filler, [d], _phase4_body(filler, d)) for d in dates]
+    if filler.kind == "coordinator":
+        return [_coordinator_call(filler, d) for d in dates]
+    if filler.kind == "grading":
+        return [_call(filler, [d], None, path=f"{filler.path}?{urlencode({'date': d.isoformat()})}") for d in dates]
     return [_call(filler, [d], fill_template(filler.body, d.isoformat())) for d in dates]
 
 
@@ -79,6 +99,14 @@ def _phase3_body(filler: Filler, run: list[dt.date]) -> dict[str, Any]:
             "processors": list(filler.processors), "backfill_mode": True}
 
 
-def _call(filler: Filler, dates: list[dt.date], body: dict[str, Any]) -> Call:
-    return Call(layer=filler.layer, dates=tuple(dates), method=filler.method, path=filler.path, body=body,
-                timeout=filler.timeout_seconds)
+def _coordinator_call(filler: Filler, day: dt.date) -> Call:
+    polling = Polling(status_path=filler.status_path, interval=filler.poll_interval_seconds,
+                      cap=filler.poll_max_seconds, date_timeout=filler.date_timeout_seconds)
+    body = {"game_date": day.isoformat(), "prediction_run_mode": "BACKFILL"}
+    return Call(layer=filler.layer, dates=(day,), method=filler.method, path=filler.path, body=body,
+                timeout=filler.timeout_seconds, polling=polling)
+
+
+def _call(filler: Filler, dates: list[dt.date], body: dict[str, Any] | None, path: str | None = None) -> Call:
+    return Call(layer=filler.layer, dates=tuple(dates), method=filler.method,
+                path=filler.path if path is None else path, body=body, timeout=filler.timeout_seconds)

@@ -11,9 +11,11 @@ One run at a time: a ledger is locked (`fcntl.flock`) while a run appends to it,
 (which would send every request again) stops with exit 2, naming the pid the holder wrote in its "run" record.
 The "run" record also names the warehouse (label and fingerprint); `--resume` against another one is exit 2.
 
-Events: {"event": "run"} (the plan), "send" (layer, date, dates, attempt: written before a request goes out, so
-a kill leaves a trace of what was in flight), "attempt" (layer, date, dates, attempt, http_status, duration_s,
-error), "outcome" (layer, date, status, attempts, last_http_status, detail), "end" (exit_code, stopped, counts).
+Events: {"event": "run"} (the plan: `planned` dates per layer and `steps`, each with its reasons), "send" (layer,
+date, dates, attempt: written before a request goes out, so a kill leaves a trace of what was in flight), "attempt"
+(layer, date, dates, attempt, http_status, duration_s, error), "poll" (a coordinator status poll: layer, date,
+dates, batch_id, attempt, http_status, batch_status, error, duration_s; coordinator.py), "outcome" (layer, date,
+status, attempts, last_http_status, detail, reasons), "end" (exit_code, stopped, counts).
 """
 
 from __future__ import annotations
@@ -157,6 +159,33 @@ def unsettled(records: Iterable[dict[str, Any]]) -> dict[tuple[str, dt.date], di
         except (KeyError, TypeError, ValueError):
             continue
     return {key: entry for key, entry in found.items() if key not in settled}
+
+
+def unsettled_steps(records: Iterable[dict[str, Any]]) -> dict[tuple[str, dt.date], tuple[str, ...]]:
+    """Steps a run planned (its `run` record) that no later `outcome` settled -> their reasons then."""
+    found: dict[tuple[str, dt.date], tuple[str, ...]] = {}
+    for r in records:
+        try:
+            if r.get("event") == "run":
+                for step in r.get("steps") or []:
+                    found[(str(step["layer"]), dt.date.fromisoformat(step["date"]))] = tuple(step.get("reasons") or ())
+            elif r.get("event") == "outcome":
+                found.pop((str(r["layer"]), dt.date.fromisoformat(r["date"])), None)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+def filled_at(records: Iterable[dict[str, Any]]) -> dict[tuple[str, dt.date], dt.datetime]:
+    """(layer, date) -> when the ledger last recorded it `filled` (UTC): its rows were rewritten before that."""
+    found = {}
+    for r in records:
+        if r.get("event") == "outcome" and r.get("status") == "filled":
+            try:
+                found[(str(r["layer"]), dt.date.fromisoformat(r["date"]))] = dt.datetime.fromisoformat(r["at"])
+            except (KeyError, TypeError, ValueError):
+                continue
+    return found
 
 
 def _torn(line: str) -> bool:

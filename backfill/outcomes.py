@@ -9,9 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nbadq.backfill.client import CallResult
-from nbadq.outcomes import FAILED, FILLED, NOT_SENT, SILENT_FAILURE, STATUSES
+from nbadq.outcomes import BLOCKED_UPSTREAM, FAILED, FILLED, NOT_SENT, SILENT_FAILURE, STATUSES
 
-__all__ = ["FAILED", "FILLED", "NOT_SENT", "SILENT_FAILURE", "STATUSES", "Outcome", "judge", "not_sent"]
+__all__ = ["BLOCKED_UPSTREAM", "FAILED", "FILLED", "NOT_SENT", "SILENT_FAILURE", "STATUSES", "Outcome", "judge",
+           "not_sent"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ def judge(layer: str, day: dt.date, result: CallResult, still_failing: tuple[str
     rules = ", ".join(still_failing or ())
     if still_failing is None:
         return Outcome(status=FAILED, detail=f"re-check failed: {recheck_error}", **base)
+    if result.blocked:  # not a service failure: the data it reads is not there yet (details from the service)
+        return Outcome(status=BLOCKED_UPSTREAM, detail=f"upstream not ready: {result.blocked}; still fails {rules}",
+                       **base)
     if not result.ok:
         return Outcome(status=FAILED, detail=f"{result.error}; still fails {rules}", **base)
     reported = result.reported

@@ -7,8 +7,11 @@ fetched again when it gets old and whenever the service answers 401/403. Sources
 - google-auth (`google.oauth2.id_token.fetch_id_token`) for the service URL as audience: service-account or
   metadata credentials; refreshed 5 minutes before the `exp` in the token.
 - none: a loopback URL (serve-local) without --token-command is called without a token.
-Every token handed out is registered with the Redactor, which scrubs it from ledger lines, messages and errors,
-together with anything credential-shaped (nbadq.redact), before any text is cut to length.
+A filler with `api_key_env` (the prediction coordinator accepts one) sends the key from that variable in an
+`X-API-Key` header instead of a Google identity token, or alongside the --token-command token when one is given. A
+key cannot be fetched again: a 401/403 to a key-only request ends the call at once.
+Every token handed out, and every API key, is registered with the Redactor, which scrubs it from ledger lines,
+messages and errors, together with anything credential-shaped (nbadq.redact), before any text is cut to length.
 """
 
 from __future__ import annotations
@@ -71,6 +74,30 @@ class NoToken:
 
     def refresh(self, stale: str | None) -> None:
         return None
+
+
+class WithApiKey:
+    """An X-API-Key on every request, beside the identity token of `inner` (NoToken: the key alone)."""
+
+    def __init__(self, key: str, redactor: Redactor, inner: TokenSource | None = None) -> None:
+        self.key = redactor.add(key)
+        self._inner = inner or NoToken()
+
+    def token(self) -> str | None:
+        return self._inner.token()
+
+    def refresh(self, stale: str | None) -> None:
+        if isinstance(self._inner, NoToken):
+            raise TokenError("the service rejected the X-API-Key (api_key_env); check the key")
+        self._inner.refresh(stale)
+
+
+def auth_headers(source: TokenSource, token: str | None) -> dict[str, str]:
+    """The headers that authenticate a request: the identity token as a Bearer, the API key as X-API-Key."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if isinstance(source, WithApiKey):
+        headers["X-API-Key"] = source.key
+    return headers
 
 
 class _CachedToken:
@@ -184,8 +211,11 @@ def _jwt_expiry(token: str) -> float | None:
 
 
 def token_source(url: str, command: str | None, redactor: Redactor,
-                 shared: dict[str, TokenSource]) -> TokenSource:
-    """The source for a filler at `url`; one command source is shared by every filler (same identity)."""
+                 shared: dict[str, TokenSource], api_key: str | None = None) -> TokenSource:
+    """The source for a filler at `url`; one command source is shared by every filler (same identity). With an
+    `api_key`, the key, plus the command's token when there is a command (no Google token is minted)."""
+    if api_key is not None:
+        return WithApiKey(api_key, redactor, token_source(url, command, redactor, shared) if command else None)
     if command is not None:  # an empty command is refused by command_argv, never taken as "no token"
         if "command" not in shared:
             shared["command"] = CommandToken(command, redactor)

@@ -2,7 +2,8 @@
 
 HTTP 200 proves nothing here: the Phase 4 service answers "success" when it wrote nothing (contract, section 4).
 Only the tables tell the truth, so each date is re-checked with `nbadq.validation.recheck_dates` (direct SQL,
-about 10-50 ms locally, no Great Expectations) right after its call.
+about 10-50 ms locally, no Great Expectations) right after its call. A cascade step has no failing rule: it is
+proven by its rows having been rewritten after its request was sent (`nbadq.validation.rewritten`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ class Verifier:
     def __init__(self, warehouse: str | None, recheck: Recheck | None = None) -> None:
         self._warehouse = warehouse
         self._recheck = recheck
+
+    def not_rewritten(self, layer: str, dates: Sequence[dt.date], sent_at: dt.datetime,
+                      processors: Sequence[str] = ()) -> dict[dt.date, tuple[str, ...]]:
+        """date -> why its rows do not prove a rewrite at or after `sent_at`; an empty tuple = proven."""
+        from nbadq.validation.rewritten import not_rewritten
+
+        return not_rewritten(self._warehouse, layer, dates, sent_at, processors)
 
     def still_failing(self, rules_by_date: Mapping[dt.date, Sequence[str]]) -> dict[dt.date, tuple[str, ...]]:
         """date -> the rules (among those that made it fail) that still fail on it; empty tuple = it passes."""

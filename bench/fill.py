@@ -1,4 +1,5 @@
-"""Benchmark: `nbadq fill` refilling 200 failing dates through `nbadq serve-local`.
+"""Benchmark: `nbadq fill` refilling 200 failing dates through `nbadq serve-local` (case `precompute`), and the
+whole pipeline from 20 failing analytics dates (case `pipeline`, see fill_pipeline.py).
 
 The service takes 0.5 s per request and serves 5 at a time, so no client can do better than
 ceil(200 / 5) x 0.5 s = 20 s. nbadq's own work per date (the ledger lines, the proof by re-check, scheduling) sits
@@ -8,7 +9,8 @@ What is timed: the fill phase as nbadq reports it (its JSON `timing.fill_s`, fro
 proof). The validations before and after (Great Expectations) are reported separately. Per date, from the
 ledger: nbadq's overhead = time from writing "send" to writing the outcome, minus the HTTP attempt itself.
 
-    .venv/bin/python bench/fill.py            # prints a Markdown table, writes bench/RESULTS-fill.md
+    .venv/bin/python bench/fill.py [precompute|pipeline]   # default both; prints Markdown, and replaces that
+                                                           # case's section of bench/RESULTS-fill.md
 """
 
 from __future__ import annotations
@@ -67,11 +69,11 @@ def break_precompute(root: Path, wanted: int) -> list[str]:
     return chosen
 
 
-def start_service(root: Path, work: Path) -> tuple[subprocess.Popen, str]:
-    port_file = work / "port"
+def start_service(root: Path, work: Path, flags: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+    port_file = work / f"port-{root.name}"
+    flags = ["--latency", str(LATENCY), "--max-concurrency", str(CONCURRENCY)] if flags is None else flags
     proc = subprocess.Popen([*NBADQ, "serve-local", "--warehouse", str(root), "--port", "0", "--port-file",
-                             str(port_file), "--latency", str(LATENCY), "--max-concurrency", str(CONCURRENCY),
-                             "--quiet"], stdout=subprocess.DEVNULL)
+                             str(port_file), *flags, "--quiet"], stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while not (port_file.exists() and port_file.read_text().strip()):
         if time.monotonic() > deadline or proc.poll() is not None:
@@ -98,15 +100,41 @@ def per_date_overhead(ledger: Path) -> tuple[list[float], list[float]]:
     return out, list(http.values())
 
 
-def main() -> None:
+CASES = ("precompute", "pipeline")
+
+
+def main(argv: list[str]) -> None:
+    cases = argv or list(CASES)
+    if any(c not in CASES for c in cases):
+        raise SystemExit(f"usage: bench/fill.py [{'|'.join(CASES)}]...")
     work = Path(tempfile.mkdtemp(prefix="nbadq-bench-fill-"))
     try:
-        run(work)
+        for case in cases:
+            if case == "precompute":
+                text = run(work)
+            else:
+                from bench.fill_pipeline import run_case
+
+                text = run_case(work, start_service)
+            print(text)
+            write_section(text)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path) -> None:
+def write_section(text: str) -> None:
+    """Replace the section with the same title in RESULTS-fill.md (a case run alone keeps the other's)."""
+    path = REPO / "bench" / "RESULTS-fill.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    sections = ["## " + part for part in old.split("## ") if part.strip()]
+    title = text.splitlines()[0].split(":")[0]
+    kept = [s for s in sections if s.splitlines()[0].split(":")[0] != title]
+    position = next((i for i, s in enumerate(sections) if s.splitlines()[0].split(":")[0] == title), len(kept))
+    kept.insert(min(position, len(kept)), text)
+    path.write_text("\n".join(s.rstrip("\n") + "\n" for s in kept), encoding="utf-8")
+
+
+def run(work: Path) -> str:
     root = work / "warehouse"
     started = time.monotonic()
     build_sample(root, SEASONS, SEED)
@@ -130,11 +158,12 @@ def run(work: Path) -> None:
     if done.returncode not in (0, 1):
         raise SystemExit(f"nbadq fill exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
     doc = json.loads((work / "fill.json").read_text())
-    report(doc, chosen, served, per_date_overhead(work / "ledger.jsonl"), command_s, build_s, done.returncode)
+    return report(doc, chosen, served, per_date_overhead(work / "ledger.jsonl"), command_s, build_s,
+                  done.returncode)
 
 
 def report(doc: dict, chosen: list[str], served: list[dict], timed: tuple[list[float], list[float]],
-           command_s: float, build_s: float, code: int) -> None:
+           command_s: float, build_s: float, code: int) -> str:
     overhead, client_http = timed
     ideal = math.ceil(DATES / CONCURRENCY) * LATENCY
     fill_s = doc["timing"]["fill_s"]
@@ -172,11 +201,9 @@ def report(doc: dict, chosen: list[str], served: list[dict], timed: tuple[list[f
         "",
         f"Run {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `bench/fill.py`.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    (REPO / "bench" / "RESULTS-fill.md").write_text(text, encoding="utf-8")
     assert sorted(doc["planned"]["precompute"]) == chosen
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

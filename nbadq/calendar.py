@@ -21,6 +21,7 @@ BOOTSTRAP_DAYS = 14
 # NBA.com game id type digit (third character): which games make a date a game date.
 GAME_TYPES_COUNTED = ("2", "4", "5")  # regular season, playoffs, play-in
 FINAL_STATUS = 3
+LIVE_STATUS = 2
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -1,6 +1,7 @@
 """nbadq's calendar table, nba_dq.game_dates: one row per game date with E(d), season day and its class.
 
-Built from the deduplicated schedule (one row per (game_id, game_date), latest processed_at wins). A season's
+Built from the deduplicated schedule (one row per (game_id, game_date), latest processed_at wins); a game counts
+when final, or when stuck live (its latest scrape still says live more than 6 h after tip-off). A season's
 opener is its earliest final regular-season game there, else the contract's opener. The suites join this table
 instead of re-deriving the calendar in every rule, which keeps their SQL small and the same on both engines.
 """
@@ -11,7 +12,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any, Iterable
 
-from nbadq.calendar import BOOTSTRAP_DAYS, FINAL_STATUS, GAME_TYPES_COUNTED, OPENERS, season_year_of
+from nbadq.calendar import BOOTSTRAP_DAYS, FINAL_STATUS, GAME_TYPES_COUNTED, LIVE_STATUS, OPENERS, season_year_of
+from nbadq.clock import STUCK_AFTER, instant
 from nbadq.errors import WarehouseError
 from nbadq.rules.window import SENTINEL_SINCE, SENTINEL_UNTIL
 from nbadq.schema import GAME_DATES, stored_date, table
@@ -20,8 +22,8 @@ from nbadq.warehouse import Warehouse
 SCHEDULE = table("nba_raw.nbac_schedule")
 
 # The filter on game_date satisfies require_partition_filter on nbac_schedule.
-DEDUPED_SCHEDULE_SQL = f"""SELECT game_id, game_date, game_status FROM (
-  SELECT game_id, game_date, game_status,
+DEDUPED_SCHEDULE_SQL = f"""SELECT game_id, game_date, game_status, game_date_est, processed_at FROM (
+  SELECT game_id, game_date, game_status, game_date_est, processed_at,
     ROW_NUMBER() OVER (PARTITION BY game_id, game_date ORDER BY processed_at DESC) AS scrape_rank
   FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN {SENTINEL_SINCE} AND {SENTINEL_UNTIL}
@@ -29,9 +31,18 @@ DEDUPED_SCHEDULE_SQL = f"""SELECT game_id, game_date, game_status FROM (
 WHERE scrape_rank = 1"""
 
 
+def stuck_live(game: dict[str, Any]) -> bool:
+    """Live (status 2) on its latest scrape, taken more than 6 h after its tip-off: the game was played, its status
+    is stale (raw.schedule_integrity fails it). A scheduled game (status 1) after tip-off may never be played."""
+    scraped, tipoff = instant(game.get("processed_at")), instant(game.get("game_date_est"))
+    return game["game_status"] == LIVE_STATUS and bool(scraped and tipoff) and scraped - tipoff > STUCK_AFTER
+
+
 def _counted(game: dict[str, Any]) -> bool:
+    """A final game counts in E(d), and so does a stuck live one: a stale status must not lower E(d)."""
     game_id = str(game["game_id"] or "")
-    return game["game_status"] == FINAL_STATUS and len(game_id) >= 3 and game_id[2] in GAME_TYPES_COUNTED
+    played = game["game_status"] == FINAL_STATUS or stuck_live(game)
+    return played and len(game_id) >= 3 and game_id[2] in GAME_TYPES_COUNTED
 
 
 def _openers(games: list[tuple[dt.date, str]]) -> dict[int, tuple[dt.date, str]]:

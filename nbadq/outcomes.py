@@ -6,6 +6,10 @@ silent_failure  the service answered 2xx without reporting an error, and the dat
 failed          the call failed (HTTP or transport error after retries), the service reported a processor
                 error, or the re-check itself could not run; and the date still fails
 not_sent        the date was never sent: the circuit breaker opened or the run was interrupted
+blocked_upstream  the service refused the date because the data it reads upstream is incomplete (the prediction
+                coordinator's 503 DATA_INCOMPLETE, with its details), and the date still fails: fill upstream first;
+                or fill did not send it because what it reads fails where no service refills (an analytics date
+                whose raw gamebook is missing, or a grading date of it)
 """
 
 from __future__ import annotations
@@ -14,4 +18,5 @@ FILLED = "filled"
 SILENT_FAILURE = "silent_failure"
 FAILED = "failed"
 NOT_SENT = "not_sent"
-STATUSES: tuple[str, ...] = (FILLED, SILENT_FAILURE, FAILED, NOT_SENT)
+BLOCKED_UPSTREAM = "blocked_upstream"
+STATUSES: tuple[str, ...] = (FILLED, SILENT_FAILURE, FAILED, NOT_SENT, BLOCKED_UPSTREAM)

@@ -10,9 +10,9 @@ Phase 3 23:00 < Phase 4 23:30 < predictions 23:40 < grading 23:59.
 
 Two sizes. The full house (the default) gives each team two players, six played role players and one DNP:
 every team plays 240 minutes and scores its score in player_game_summary, 10 of a game's 17 context rows have a
-line (35-60%, 10 a game), one player has no line (an 'ESTIMATED_AVG' / 'NO_LINE' prediction, never graded), and
-two prediction systems predict. `rotation=False` keeps the compact house (2 played players and 1 DNP a team, one
-system), whose player rows sum to only 60 minutes a team.
+line (35-60%, 10 a game), two prediction systems predict every context player (as the platform's coordinator
+does: the 7 without a line by an 'ESTIMATED_AVG' / 'NO_LINE' prediction, never graded). `rotation=False` keeps the
+compact house (2 played players and 1 DNP a team, one system), whose player rows sum to only 60 minutes a team.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ LINE = 10.5  # the two players' line: they score 12, predicted 11.5 -> OVER, cor
 SYSTEMS = ("catboost_v8", "ensemble_v1")  # the second only with rotation=True
 # With rotation=True: each team's six role players (30 minutes each; with the two players' 24 points the score)...
 ROLE_POINTS = {"home": (20, 18, 16, 14, 12, 10), "away": (18, 16, 14, 12, 10, 8)}
-LINED_ROLES = 3  # ...of whom the first three have a line and the fourth a prediction without one
-PREDICTED_ROLES = 4
+LINED_ROLES = 3  # ...of whom the first three have a line
 PHASE3_TABLES = {  # Phase 3 processor -> its table (date column game_date)
     "PlayerGameSummaryProcessor": "nba_analytics.player_game_summary",
     "TeamOffenseGameSummaryProcessor": "nba_analytics.team_offense_game_summary",
@@ -76,6 +75,8 @@ class MiniHouse:
         self.seq += 1
         nba_id = f"00{type_digit}24{self.seq:05d}"
         base = dt.datetime.fromisoformat(day + "T12:00:00")
+        if status == 1:  # a game not played yet was last scraped the day before its tip-off (raw.schedule_integrity)
+            base -= dt.timedelta(days=1)
         rows = []
         for i in range(scrapes):  # earlier scrapes saw the game scheduled; the latest sees it final
             rows.append({"game_id": nba_id, "game_date": day, "season_year": 2024,
@@ -205,13 +206,13 @@ class MiniHouse:
         return self._players(system_id) + roles
 
     def predictions(self, day: str, graded: bool = True) -> None:
-        """Each system's predictions for the players with a line (and, with rotation=True, one without a line
-        per team); the gradable ones graded when `graded`."""
+        """Each system's predictions for every context player of the game (the dressed players: with a line or
+        not); the gradable ones graded when `graded`."""
         systems = SYSTEMS if self.rotation else SYSTEMS[:1]
         for g in self.games[day]:
             lines = self._lines(g)
-            roles = self._roster(g)[len(self._players(g)):]
-            predicted = self._players(g) + [p for p in roles if p in lines or p.endswith(f"role{PREDICTED_ROLES}")]
+            _, away, home = g.split("_")
+            predicted = self._dressed(away, False) + self._dressed(home, True)
             rows = [_prediction(g, day, p, system, lines.get(p)) for system in systems for p in predicted]
             self.insert("nba_predictions.player_prop_predictions", rows)
             if graded:

@@ -200,9 +200,13 @@ def test_init_refuses_nbadq_toml_beside_a_pyproject_with_tool_nbadq(tmp_path, ca
 
 
 def _literal_lists(tree: ast.AST):
-    """Every tuple, list or set of string literals, and every dict's string keys, in a module."""
+    """Every tuple, list or set of string literals, and the string keys of every dict of plain values (labels,
+    ranks) in a module. A dict whose values are built objects (what each layer writes, each service's gate) states
+    a fact per layer rather than copying the list, so it is not collected."""
     for node in ast.walk(tree):
         items = node.keys if isinstance(node, ast.Dict) else getattr(node, "elts", None)
+        if isinstance(node, ast.Dict) and not all(isinstance(v, ast.Constant) for v in node.values):
+            continue
         if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)) and items:
             yield node.lineno, {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
 

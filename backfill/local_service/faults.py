@@ -1,14 +1,19 @@
 """Faults the local service can inject (tests and demos), from a one-line SPEC.
 
 Grammar: items separated by ';', each NAME=VALUE; DATES is a comma-separated list of YYYY-MM-DD.
-    silent=DATES              answer 200 "success" for these dates and write nothing (the early-2026 incident)
-    error=DATES               answer 200 with every processor "error" for these dates, write nothing
+    silent=DATES              answer 200 "success" for these dates and write nothing (the early-2026 incident);
+                              a prediction batch completes with nothing written
+    error=DATES               answer 200 with every processor "error" for these dates, write nothing; a prediction
+                              batch completes with every request failed; grading answers 500
     hang=DATES                hold requests for these dates open (until the client gives up or the service stops)
-    transient503=K            answer 503 to the first K attempts of every date (phase4) or range (phase3) ...
+    transient503=K            answer 503 to the first K attempts of every date (phase4, /start, /grade-date) or
+                              range (phase3) ...
     transient503=K@DATES      ... or only of these dates (a range matches when it contains one)
-    latency=SECONDS           wait this long before answering each request (like --latency)
+    latency=SECONDS           wait this long before answering each request (like --latency; a prediction batch
+                              stays in progress this long)
     token-expires-after=N     require a bearer token; each distinct token works for N requests, then gets 401
-                              (0: every token is refused, like a token minted for the wrong audience)
+                              (0: every token is refused, like a token minted for the wrong audience); /status
+                              polls use it too; the coordinator also takes its X-API-Key (--api-key-env)
 Example: silent=2024-11-05,2024-11-09;transient503=2;hang=2024-12-01;latency=0.5
 """
 

@@ -7,6 +7,9 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from nbadq.backfill.local_service.calls import Call
 
 MAX_BODY_BYTES = 1 << 20
 
@@ -21,19 +24,22 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/healthz":
             self._send(200, {"status": "ok"})
         else:
-            self._send(404, {"error": f"no such endpoint {self.path}"})
+            self._serve("GET", None)
 
     def do_POST(self) -> None:  # noqa: N802
+        self._serve("POST", self._read_json())
+
+    def _serve(self, method: str, body: Any) -> None:
         started = time.monotonic()
-        body = self._read_json()
-        token = _bearer(self.headers.get("Authorization"))
-        entry = self.server.log.start("POST", self.path, body, token)  # type: ignore[attr-defined]
-        reply = self.server.service.answer(self.path, body, token)  # type: ignore[attr-defined]
+        parts = urlsplit(self.path)
+        call = Call(method, parts.path, dict(parse_qsl(parts.query)), body,
+                    _bearer(self.headers.get("Authorization")), self.headers.get("X-API-Key"))
+        entry = self.server.log.start(method, call.path, body, call.token, call.query)  # type: ignore[attr-defined]
+        reply = self.server.service.answer(call)  # type: ignore[attr-defined]
         self.server.log.finish(entry, reply.status, time.monotonic() - started)  # type: ignore[attr-defined]
         if self.server.verbose:  # type: ignore[attr-defined]
-            what = (body.get("analysis_date") or f"{body.get('start_date')}..{body.get('end_date')}")\
-                if isinstance(body, dict) else "?"
-            sys.stderr.write(f"POST {self.path} {what} -> {reply.status} ({time.monotonic() - started:.2f} s)\n")
+            sys.stderr.write(f"{method} {call.path} {_what(call)} -> {reply.status} "
+                             f"({time.monotonic() - started:.2f} s)\n")
         try:
             self._send(reply.status, reply.payload, reply.headers)
         except (BrokenPipeError, ConnectionResetError):
@@ -59,6 +65,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
         return  # one line per request is written by do_POST when verbose; nothing else
+
+
+def _what(call: Call) -> str:
+    """The date(s) a request is about, for the one line per request."""
+    body = call.body if isinstance(call.body, dict) else {}
+    if "start_date" in body:
+        return f"{body.get('start_date')}..{body.get('end_date')}"
+    found = body.get("analysis_date") or body.get("game_date") or body.get("date") or \
+        call.query.get("date") or call.query.get("batch_id")
+    return str(found) if found else "?"
 
 
 def _bearer(header: str | None) -> str | None:

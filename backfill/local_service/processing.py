@@ -1,4 +1,5 @@
-"""The simulated processors behind the local service, writing into the local warehouse.
+"""The simulated processors behind the local service, writing into the local warehouse: Phase 3 and Phase 4
+(nbadq.sample.processors), the coordinator's workers and grading (nbadq.sample.processors.phase5).
 
 Each request borrows its own connection from a small pool, so requests really run concurrently up to the
 service's limit: their reads (the rolling windows, most of the time) overlap, and their writes are serialised by
@@ -19,6 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from nbadq.sample.indexes import create_indexes
 from nbadq.sample.ownership import record_rewrites
 from nbadq.sample.processors import PHASE3_PROCESSORS, run_phase3, run_phase4
+from nbadq.sample.processors.phase5 import completeness, eligible_players, grade_date, predict_date
 from nbadq.schema import TABLES, table
 from nbadq.warehouse.local import create_dataset_files, open_connection, require_directory
 
@@ -29,6 +31,7 @@ WRITTEN = ("nba_analytics.player_game_summary", "nba_analytics.team_offense_game
            "nba_precompute.player_composite_factors",
            "nba_precompute.player_shot_zone_analysis", "nba_precompute.team_defense_zone_analysis",
            "nba_precompute.player_daily_cache", "nba_predictions.ml_feature_store_v2",
+           "nba_predictions.player_prop_predictions", "nba_predictions.prediction_accuracy",
            "nba_reference.processor_run_history")
 
 
@@ -62,6 +65,19 @@ class Processing:
         return results if results is not None else [
             {"processor": p, "status": "success", "stats": {}}
             for p in PHASE3_PROCESSORS if not processors or p in processors]
+
+    def completeness(self, day: dt.date) -> dict[str, Any]:
+        """The coordinator's gate for `day` (see nbadq.sample.processors.phase5), with the players it would predict."""
+        with self._connection() as conn:
+            return {**completeness(conn, day), "players": eligible_players(conn, day)}
+
+    def predict(self, day: dt.date) -> int:
+        with self._connection() as conn:
+            return predict_date(conn, day)
+
+    def grade(self, day: dt.date) -> int:
+        with self._connection() as conn:
+            return grade_date(conn, day)
 
     def close(self) -> None:
         with self._lock:

@@ -23,9 +23,11 @@ class RequestLog:
         self._lock = threading.Lock()
         self._started = time.monotonic()
 
-    def start(self, method: str, path: str, body: Any, token: str | None) -> dict[str, Any]:
+    def start(self, method: str, path: str, body: Any, token: str | None,
+              query: dict[str, str] | None = None) -> dict[str, Any]:
         with self._lock:
-            entry = {"seq": len(self._entries) + 1, "method": method, "path": path, "body": body,
+            entry = {"seq": len(self._entries) + 1, "method": method, "path": path, "query": query or {},
+                     "body": body,
                      "token_sha256": token_fingerprint(token), "status": None,
                      "received_s": round(time.monotonic() - self._started, 4), "duration_s": None}
             self._entries.append(entry)

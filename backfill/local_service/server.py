@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from nbadq.backfill.local_service.faults import Faults
 from nbadq.backfill.local_service.handlers import Handler
@@ -34,15 +34,20 @@ class LocalService:
 
     def __init__(self, warehouse: Path, port: int = 0, latency: float = 0.0, max_concurrency: int = 5,
                  faults: Faults | None = None, retry_after: int = 1, host: str = "127.0.0.1",
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, latencies: Mapping[str, float] | None = None,
+                 grading_concurrency: int = 2, api_key: str | None = None) -> None:
+        """`latencies`: layer (analytics, precompute, predictions, grading) -> seconds, over `latency`."""
         if host not in LOOPBACK_HOSTS:
             raise UsageError(f"serve-local listens on 127.0.0.1 only (it has no authentication), not {host!r}")
-        if max_concurrency < 1:
-            raise UsageError(f"--max-concurrency must be at least 1, not {max_concurrency}")
-        if latency < 0:
-            raise UsageError(f"--latency must be >= 0, not {latency}")
+        for flag, value in (("--max-concurrency", max_concurrency), ("--grading-concurrency", grading_concurrency)):
+            if value < 1:
+                raise UsageError(f"{flag} must be at least 1, not {value}")
+        for layer, seconds in {"": latency, **(latencies or {})}.items():
+            if seconds < 0:
+                raise UsageError(f"--latency {layer + '=' if layer else ''}{seconds}: must be >= 0")
         self.processing = Processing(Path(warehouse), connections=max_concurrency)
-        self.service = Service(self.processing, faults or Faults(), latency, max_concurrency, retry_after)
+        self.service = Service(self.processing, faults or Faults(), latency, max_concurrency, retry_after,
+                               latencies=latencies, grading_concurrency=grading_concurrency, api_key=api_key)
         self.log = RequestLog()
         try:
             self._server = _Server((LOOPBACK_HOSTS[host], port), self.service, self.log, verbose)

@@ -6,8 +6,15 @@ POST /process-date        (Phase 4) body: analysis_date (required; YYYY-MM-DD, A
                           empty `stats`, even when nothing was written (bootstrap days, days without games).
 POST /process-date-range  (Phase 3) body: start_date, end_date (required), processors, backfill_mode. Without
                           backfill_mode true, dates more than 90 days old are skipped silently.
-Unknown body keys are ignored. Above the concurrency limit: 429 with Retry-After, as Cloud Run does at its
-instance limit. With a latency of S seconds, every accepted request takes at least S seconds in all.
+POST /start               (prediction coordinator) body: game_date (required; YYYY-MM-DD, TODAY, TOMORROW),
+                          skip_completeness_check, prediction_run_mode, force. 202 started, 409 already_running,
+                          503 DATA_INCOMPLETE (the gate, see phase5_routes.py), 200 no_games_scheduled.
+GET  /status?batch_id=    200 in_progress | complete, 404 not_found.
+POST|GET /grade-date?date=  (grading) synchronous DELETE+INSERT of the date's grades: 200 success; 400 bad date.
+Unknown body keys are ignored. Each service has its own concurrency limit, as separate Cloud Run services do;
+above it: 429 with Retry-After. With a latency of S seconds, every accepted request (a coordinator batch: from
+/start to complete) takes at least S seconds in all. Auth: none unless the token-expires-after fault is set;
+the coordinator also takes an X-API-Key equal to the service's api_key in place of a bearer token.
 """
 
 from __future__ import annotations
@@ -16,29 +23,26 @@ import datetime as dt
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
+from nbadq.backfill.local_service.calls import BadRequest, Call, Reply, parse_date
 from nbadq.backfill.local_service.faults import Faults
+from nbadq.backfill.local_service.phase5_routes import Phase5
 from nbadq.backfill.local_service.processing import Processing
 from nbadq.backfill.local_service.request_log import token_fingerprint
-from nbadq.calendar import iso_date
 from nbadq.schema import PHASE4_PROCESSORS
 
 PHASE4_PATH = "/process-date"
 PHASE3_PATH = "/process-date-range"
+START_PATH = "/start"
+STATUS_PATH = "/status"
+GRADE_PATH = "/grade-date"
+# Which fill layer each route refills: per-layer latencies and concurrency limits are keyed by these.
+LAYER_OF = {PHASE3_PATH: "analytics", PHASE4_PATH: "precompute", START_PATH: "predictions",
+            STATUS_PATH: "predictions", GRADE_PATH: "grading"}
+ROUTES = {("POST", PHASE4_PATH), ("POST", PHASE3_PATH), ("POST", START_PATH), ("GET", STATUS_PATH),
+          ("POST", GRADE_PATH), ("GET", GRADE_PATH)}
 HANG_SECONDS = 3600.0
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    payload: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class BadRequest(Exception):
-    pass
 
 
 class ConcurrencyGate:
@@ -63,52 +67,82 @@ class ConcurrencyGate:
 
 class Service:
     def __init__(self, processing: Processing, faults: Faults, latency: float, max_concurrency: int,
-                 retry_after: int) -> None:
+                 retry_after: int, latencies: Mapping[str, float] | None = None, grading_concurrency: int = 2,
+                 api_key: str | None = None) -> None:
         self.processing = processing
         self.faults = faults
         self.latency = faults.latency if faults.latency is not None else latency
-        self.gate = ConcurrencyGate(max_concurrency)
+        self.latencies = dict(latencies or {})  # layer -> seconds, over the one latency
+        # Separate Cloud Run services, separate limits; the coordinator's limit is its one batch (409).
+        self.gates = {"analytics": ConcurrencyGate(max_concurrency), "precompute": ConcurrencyGate(max_concurrency),
+                      "grading": ConcurrencyGate(grading_concurrency)}
         self.retry_after = retry_after
+        self.api_key = api_key
         self.stopping = threading.Event()  # set on shutdown: ends latency waits and hangs
         self._lock = threading.Lock()
         self._attempts: Counter[str] = Counter()
         self._token_uses: Counter[str] = Counter()
+        self.phase5 = Phase5(self)
 
-    def answer(self, path: str, body: Any, token: str | None) -> Reply:
-        if path not in (PHASE4_PATH, PHASE3_PATH):
-            return Reply(404, {"error": f"no such endpoint {path}"})
-        if not self.gate.enter():
-            return Reply(429, {"error": "too many requests", "limit": self.gate.limit},
+    def latency_of(self, layer: str) -> float:
+        return self.latencies.get(layer, self.latency)
+
+    def answer(self, call: Call) -> Reply:
+        if (call.method, call.path) not in ROUTES:
+            return Reply(404, {"error": f"no such endpoint {call.method} {call.path}"})
+        gate = self.gates.get(LAYER_OF[call.path])
+        if gate is not None and not gate.enter():
+            return Reply(429, {"error": "too many requests", "limit": gate.limit},
                          {"Retry-After": str(self.retry_after)})
         try:
-            return self._admitted(path, body, token)
+            rejected = self.authorize(call)
+            if rejected:
+                return rejected
+            if call.path in (PHASE4_PATH, PHASE3_PATH):
+                return self._admitted(call.path, call.body)
+            return self.phase5.answer(call)
         finally:
-            self.gate.leave()
+            if gate is not None:
+                gate.leave()
 
-    def _admitted(self, path: str, body: Any, token: str | None) -> Reply:
-        rejected = self._check_token(token)
-        if rejected:
-            return rejected
-        try:
-            request = _parse(path, body)
-        except BadRequest as exc:
-            return Reply(400, {"error": str(exc)})
-        dates = request["dates"]
+    def injected(self, key: str, dates: tuple[dt.date, ...]) -> Reply | None:
+        """The transient 503s and hangs injected for this request (keyed per layer and date), else None."""
         with self._lock:
-            self._attempts[request["key"]] += 1
-            attempt = self._attempts[request["key"]]
+            self._attempts[key] += 1
+            attempt = self._attempts[key]
         if attempt <= self.faults.fails_first(dates):
             return Reply(503, {"error": "service unavailable (injected)"})
-        started = time.monotonic()
         if self.faults.hang.intersection(dates):
             self.stopping.wait(HANG_SECONDS)
         if self.stopping.is_set():
             return Reply(503, {"error": "shutting down"})
+        return None
+
+    def wait_out(self, layer: str, started: float) -> None:
+        """--latency is how long a request takes in all, like a real processor run: the simulation's own compute
+        time is part of it, not added to it."""
+        self.stopping.wait(max(0.0, self.latency_of(layer) - (time.monotonic() - started)))
+
+    def _admitted(self, path: str, body: Any) -> Reply:
+        try:
+            request = _parse(path, body)
+        except BadRequest as exc:
+            return Reply(400, {"error": str(exc)})
+        started = time.monotonic()
+        failed = self.injected(request["key"], request["dates"])
+        if failed:
+            return failed
         reply = Reply(200, self._process(path, request))
-        # --latency is how long a request takes in all, like a real processor run: the simulation's own compute
-        # time is part of it, not added to it.
-        self.stopping.wait(max(0.0, self.latency - (time.monotonic() - started)))
+        self.wait_out(LAYER_OF[path], started)
         return reply
+
+    def authorize(self, call: Call) -> Reply | None:
+        """None when the call may proceed. The coordinator also takes its API key instead of a bearer token."""
+        if call.api_key is not None and LAYER_OF[call.path] == "predictions":
+            if self.api_key is not None and call.api_key == self.api_key:
+                return None
+            return Reply(401, {"error": "invalid API key"})
+        return self._check_token(call.token)
 
     def _check_token(self, token: str | None) -> Reply | None:
         limit = self.faults.token_expires_after
@@ -177,7 +211,4 @@ def _analysis_date(value: Any) -> dt.date:
 
 
 def _date(value: Any, name: str) -> dt.date:
-    try:
-        return iso_date(value)
-    except (TypeError, ValueError):
-        raise BadRequest(f"{name} must be YYYY-MM-DD, not {value!r}") from None
+    return parse_date(value, name)

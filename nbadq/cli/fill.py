@@ -18,6 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layer", action="append", default=[], metavar="LAYER",
                         help="refill only this layer (repeatable): analytics, precompute, predictions, grading")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and the requests, send nothing")
+    parser.add_argument("--plan", action="store_true", dest="plan_only",
+                        help="print the step graph grouped by cause (failing rule, cascade source), send nothing")
+    parser.add_argument("--no-cascade", action="store_false", dest="cascade",
+                        help="refill only the failing dates, not the later layers and dates built from them")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="requests in flight at once (default and maximum: the filler's concurrency limit)")
     parser.add_argument("--ledger", type=Path, metavar="PATH",
@@ -46,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
         warehouse=args.warehouse, checkpoint=args.checkpoint, layers=tuple(args.layer), since=since,
         until=until, dry_run=args.dry_run, workers=args.workers, ledger=args.ledger, resume=args.resume,
         json_path=args.json_path, token_command=args.token_command, config=args.config,
-        from_validate=args.from_validate,
+        from_validate=args.from_validate, cascade=args.cascade, plan_only=args.plan_only,
     ))

@@ -50,6 +50,16 @@ url_env = "NBADQ_PHASE4_URL"
 timeout_seconds = 900
 concurrency = 5
 
+[tool.nbadq.fill.predictions]
+kind = "coordinator"                    # POST /start, then GET /status?batch_id=... until complete
+url_env = "NBADQ_PREDICTIONS_URL"
+concurrency = 1                         # the coordinator runs one batch at a time
+# api_key_env = "NBADQ_PREDICTIONS_API_KEY"   # send X-API-Key from this variable instead of a Google token
+
+[tool.nbadq.fill.grading]
+kind = "grading"                        # POST /grade-date?date=YYYY-MM-DD, synchronous
+url_env = "NBADQ_GRADING_URL"
+
 # nbadq audit: every exit of these overrides must set the row-count stat (these are the defaults).
 [tool.nbadq.audit]
 rules = [

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from nbadq.calendar import parse_date
+from nbadq.clock import parse_as_of
 from nbadq.errors import UsageError
 
 
@@ -27,3 +28,14 @@ def window_from(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | Non
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     return since, until
+
+
+def add_clock_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", metavar="TIMESTAMP",
+                        help="the run's clock for raw.freshness: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC unless it "
+                             "names its offset (default: now); for tests and replays")
+
+
+def as_of_from(args: argparse.Namespace) -> dt.datetime | None:
+    """The clock, or None for now. An empty value is a mistake to report (like --since), not "now"."""
+    return parse_as_of(args.as_of) if args.as_of is not None else None

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nbadq.cli.options import add_warehouse_option, add_window_options, window_from
+from nbadq.cli.options import add_clock_option, add_warehouse_option, add_window_options, as_of_from, window_from
 from nbadq.exitcodes import ExitCode
 from nbadq.files import STDOUT, check_output, check_outputs, write_json_atomic
 from nbadq.report.formatting import observed_text
@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_warehouse_option(parser)
     parser.add_argument("--checkpoint", default="nightly", help="checkpoint to run (default: nightly)")
     add_window_options(parser)
+    add_clock_option(parser)
     parser.add_argument("--json", type=Path, metavar="PATH",
                         help="write the full result as JSON (`-`: to standard output, the summary then to stderr)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the offline HTML report")
@@ -47,7 +48,7 @@ def _warnings(count: int) -> str:
     return f" ({count} warning{'s' if count != 1 else ''})" if count else ""
 
 
-RULE_WIDTH = 34  # the longest rule id (precompute.player_reconciliation, 32) and a gap
+RULE_WIDTH = 34  # the longest rule id (predictions.player_reconciliation, 33) and a gap
 
 
 def _rule_line(e: dict[str, Any]) -> str:
@@ -71,6 +72,9 @@ def summary_lines(doc: dict[str, Any]) -> list[str]:
             if not e["success"]:
                 lines.append(_rule_line(e))
                 lines += _findings(e.get("findings", []))
+        # A rule that does not apply (raw.freshness on a historical warehouse) is neither passed nor failed: say so.
+        lines += [f"  N/A  {e['rule']:<{RULE_WIDTH - 1}} {e['not_applicable']}"
+                  for e in layer["expectations"] if e.get("not_applicable")]
     warned = _warned([e for layer in doc["layers"].values() for e in layer["expectations"]])
     lines.append("result: " + ("all rules pass" if doc["success"] else "rules failed") + _warnings(warned))
     return lines
@@ -110,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
     from nbadq.validation import run_checkpoint
 
     since, until = window_from(args)
+    as_of = as_of_from(args)
     check_paths(args)
-    doc = run_checkpoint(args.warehouse, args.checkpoint, since, until)
+    doc = run_checkpoint(args.warehouse, args.checkpoint, since, until, as_of)
     write_outputs(doc, args)
     _human(args).write("\n".join(summary_lines(doc)) + "\n")
     return ExitCode.OK if doc["success"] else ExitCode.FAILED

@@ -44,6 +44,7 @@ class Cell:
     status: str
     title: str  # hover text: date, status, reasons, last fill outcome
     fill: str | None = None  # the last fill's outcome status for this date and layer, if it tried
+    cascade: bool = False  # the last fill re-ran it because an upstream date was refilled (drawn with a corner)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def _layer_calendar(layer: LayerResult, drawn: list[dt.date], games: dict[dt.dat
         status = cell_status(layer.name, day, failing, game, warning)
         outcome = fill.get((layer.name, day))
         title = _title(layer, day, status, game, opener, outcome)
-        cells[day] = Cell(date=day, status=status, title=title, fill=outcome.status if outcome else None)
+        cells[day] = Cell(date=day, status=status, title=title, fill=outcome.status if outcome else None,
+                          cascade=bool(outcome and outcome.cascade))
     return LayerCalendar(layer=layer.name, cells=cells)
 
 
@@ -175,6 +177,7 @@ def _title(layer: LayerResult, day: dt.date, status: str, game: GameDate | None,
     lines.append(" · ".join(f for f in facts if f) or season_label(season_year_of(day)))
     if outcome:
         lines.append(f"last fill: {outcome.detail}")
+        lines += list(outcome.reasons) if outcome.cascade else []
     return "\n".join(lines)
 
 

@@ -21,6 +21,8 @@ class FillOutcome:
     status: str  # one of nbadq.outcomes.STATUSES
     attempts: int
     last_http_status: int | None
+    cascade: bool = False  # re-run because an upstream date was refilled, not because it failed a rule
+    reasons: tuple[str, ...] = ()  # why the step was planned ("failing: <rule>", "cascade: <layer> <date>")
 
     @property
     def label(self) -> str:
@@ -77,9 +79,12 @@ def fill_view(fill_doc: dict) -> FillView:
     before, after = fill_doc.get("before", {}), fill_doc.get("after", {})
     names = set(outcomes_doc) | set(planned_doc) | set(before) | set(after)
     order = sorted(names, key=lambda n: (LAYERS.index(n) if n in LAYERS else len(LAYERS), n))
+    steps = fill_doc.get("steps", {})  # absent in fills written before the step graph: no cascade steps
     outcomes = tuple(
         FillOutcome(layer=layer, date=dt.date.fromisoformat(day), status=o["status"],
-                    attempts=int(o.get("attempts") or 0), last_http_status=o.get("last_http_status"))
+                    attempts=int(o.get("attempts") or 0), last_http_status=o.get("last_http_status"),
+                    cascade=bool(steps.get(layer, {}).get(day, {}).get("cascade")),
+                    reasons=tuple(steps.get(layer, {}).get(day, {}).get("reasons", ())))
         for layer in order
         for day, o in sorted(outcomes_doc.get(layer, {}).items())
     )

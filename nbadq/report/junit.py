@@ -3,7 +3,8 @@
 classname = the layer, name = the rule id (plus the expectation type where an id covers several expectations).
 A failing case's message names its failing dates (the first few, then a count); its text lists every date with
 its reason, so a CI test view shows exactly which dates to refill. A failing warn-severity rule is a *skipped*
-case whose message names the rule and its dates: CI shows it without failing the build.
+case whose message names the rule and its dates: CI shows it without failing the build. A rule that does not
+apply (raw.freshness on a historical warehouse) is a skipped case whose message gives the reason.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def _case(rule: RuleResult) -> TestCase:
         failure = Failure(message=_message(rule), type_=rule.expectation_type or "failure")
         failure.text = _details(rule)
         case.result = [failure]
+    elif rule.not_applicable:  # neither a pass nor a failure: skipped, saying why
+        case.result = [Skipped(message=f"N/A {rule.rule}: {rule.not_applicable}")]
     elif rule.warning:
         skipped = Skipped(message=f"WARN {rule.rule}: {_message(rule)}")
         skipped.text = _details(rule)

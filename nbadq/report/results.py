@@ -30,6 +30,7 @@ class RuleResult:
     failing_dates: tuple[dt.date, ...]
     reasons: dict[dt.date, str] = field(default_factory=dict)
     severity: str = "error"
+    not_applicable: str | None = None  # why a rule measured against the clock did not apply (neither pass nor fail)
 
     @property
     def failing(self) -> bool:
@@ -43,7 +44,9 @@ class RuleResult:
 
     @property
     def status(self) -> str:
-        """pass, FAIL or WARN: the word every output prints for this rule."""
+        """pass, FAIL, WARN or N/A: the word every output prints for this rule."""
+        if self.not_applicable:
+            return "N/A"
         return "pass" if self.success else ("FAIL" if self.failing else "WARN")
 
     @property
@@ -131,6 +134,7 @@ def _rule(layer: str, position: int, exp: dict, name: str) -> RuleResult:
         failing_dates=tuple(sorted(dt.date.fromisoformat(d) for d in exp.get("failing_dates", []))),
         reasons=reasons,
         severity=exp["severity"],
+        not_applicable=exp.get("not_applicable"),
     )
 
 

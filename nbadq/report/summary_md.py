@@ -15,8 +15,9 @@ from nbadq.files import write_text_atomic
 from nbadq.report.results import LayerResult, RuleResult, layer_results
 
 SUMMARY_DATES = 5  # dates per failing rule in the table
-PASS, FAIL, WARN = "✅", "❌", "⚠️"
-STATUS_CELLS = {"pass": f"{PASS} pass", "FAIL": f"{FAIL} fail", "WARN": f"{WARN} warn"}
+PASS, FAIL, WARN, NOT_APPLICABLE = "✅", "❌", "⚠️", "➖"
+STATUS_CELLS = {"pass": f"{PASS} pass", "FAIL": f"{FAIL} fail", "WARN": f"{WARN} warn",
+                "N/A": f"{NOT_APPLICABLE} n/a"}
 
 
 def summary_markdown(validate_doc: dict) -> str:
@@ -86,7 +87,8 @@ def _warnings(layers: tuple[LayerResult, ...]) -> list[str]:
 
 def _row(rule: RuleResult) -> str:
     status = STATUS_CELLS[rule.status]
-    cells = [f"`{rule.name}`", status, rule.observed, rule.threshold or "—", _dates(rule)]
+    observed = rule.not_applicable or rule.observed  # why it was not measured, in place of a measurement
+    cells = [f"`{rule.name}`", status, observed, rule.threshold or "—", _dates(rule)]
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 

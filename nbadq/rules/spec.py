@@ -14,6 +14,8 @@ instead of silently dropping the rule from a fill plan.
     metric_query        SQL of the rule's headline figure (coverage), part of its query
     observed            the metric_query column shown as the observed value
     processor_outputs   [{processor, table, date_column}], for reference.false_zero_runs
+    season_only         measured against the run's clock (raw.freshness): outside every season it is reported
+                        not applicable, neither a pass nor a failure
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class RuleMeta(BaseModel):
     metric_query: str | None = None
     observed: str | None = None
     processor_outputs: tuple[ProcessorOutput, ...] | None = None
+    season_only: bool = False
 
     @field_validator("remediation")
     @classmethod

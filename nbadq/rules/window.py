@@ -8,6 +8,7 @@ prunes partitions on a direct filter (it does not prune on EXTRACT(...) or joins
 A rule that must read days before the window (a lookback) writes its lower bound as a *lookback sentinel*,
 `'0001-MM-DD'` N days after '0001-01-01' (`'0001-01-22'`: 21 days): whole-history it excludes nothing, and a
 windowed run renders it as `--since` minus N days, so the rule reads the lookback it needs and only that.
+The window also carries the run's clock (see CLOCK_SECONDS).
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# The run's clock (`--as-of`, default now), for rules measured against it (raw.freshness): its UNIX seconds and
+# its UTC date. Unrendered (a checkpoint run by GX alone) the clock is the end of time, past any data, where such
+# a rule does not apply.
+CLOCK_SECONDS = "253402300799"
+CLOCK_DATE = "'9999-12-30'"
 SENTINEL_SINCE = "'0001-01-01'"
 SENTINEL_UNTIL = "'9999-12-31'"
 _FIRST_DAY = dt.date(1, 1, 1)
@@ -31,9 +37,13 @@ def lookback_sentinel(days: int) -> str:
 class Window:
     since: dt.date | None = None
     until: dt.date | None = None
+    as_of: dt.datetime | None = None  # the clock, UTC
 
     def render(self, sql: str) -> str:
-        """Replace the sentinel bounds with this window's dates (unbounded sides keep the sentinel)."""
+        """Replace the sentinel bounds with this window's dates (unbounded sides keep the sentinel), and the clock."""
+        if self.as_of:
+            sql = sql.replace(CLOCK_SECONDS, str(int(self.as_of.timestamp())))
+            sql = sql.replace(CLOCK_DATE, f"'{self.as_of.astimezone(dt.timezone.utc).date().isoformat()}'")
         if self.since:
             sql = sql.replace(SENTINEL_SINCE, f"'{self.since.isoformat()}'")
             sql = LOOKBACK_SENTINEL.sub(self._lookback, sql)

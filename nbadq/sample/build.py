@@ -19,6 +19,9 @@ from typing import Any, Sequence
 
 from nbadq.errors import UsageError
 from nbadq.sample import defects as D
+from nbadq.sample import history_defects as HD
+from nbadq.sample import player_defects as PD
+from nbadq.sample import schedule_defects as SD
 from nbadq.sample.defect_plan import DatePicker, Plan, reserve_season_blocks
 from nbadq.sample.gamebook import season_gamebook
 from nbadq.sample.grading import grade
@@ -160,7 +163,7 @@ class _Build:
             insert_rows(self.conn, GAMEBOOK, gamebook)
             lines = self._lines(season, gamebook)
             predictions = season_predictions(list(season.games), gamebook, lines, self.rng(f"predictions:{s}"),
-                                             next_prediction)
+                                             next_prediction, self.rng(f"bench-predictions:{s}"))
             next_prediction += len(predictions)
             insert_rows(self.conn, PREDICTIONS, predictions)
         create_indexes(self.conn, [SCHEDULE, GAMEBOOK, PROPS, PREDICTIONS])  # after the bulk load: much faster
@@ -232,6 +235,19 @@ class _Build:
         self.defects.append(D.null_fatigue(*self.args()))
         # Players with a line left unpredicted on a date (predictions.prop_line_coverage).
         self.defects.append(D.lined_players_unpredicted(*self.args()))
+        # 40% of a date's played players dropped from player_game_summary (analytics.player_reconciliation).
+        self.defects.append(PD.analytics_players_dropped(*self.args()))
+        # A date's context appended twice (analytics.duplicate_keys).
+        self.defects.append(PD.context_duplicates(*self.args()))
+        # A game's predictions keyed on HOME_AWAY, so left ungraded; another's grades keyed on HOME_AWAY
+        # (predictions.game_id_orientation, grading.game_id_orientation).
+        self.defects += [PD.reversed_prediction_ids(*self.args()), PD.reversed_grading_ids(*self.args())]
+        # A game left final without its score, and a game stuck live (raw.schedule_integrity).
+        self.defects += [SD.final_without_score(*self.args()), SD.stuck_live_game(*self.args())]
+        # A date's DNP players written as played with zeros (analytics.volume_vs_history: the zero shares).
+        self.defects.append(HD.dnp_written_as_played(*self.args()))
+        # 26 players predicted on a full slate (predictions.player_reconciliation, predictions.prop_line_coverage).
+        self.defects.append(PD.slate_mostly_unpredicted(*self.args()))
 
 
 def _populate(conn: sqlite3.Connection, seasons: list[int], seed: int) -> dict[str, Any]:

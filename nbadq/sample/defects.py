@@ -15,6 +15,7 @@ from typing import Iterable
 
 from nbadq.calendar import season_year_of
 from nbadq.sample.defect_plan import DatePicker, Defect, Plan
+from nbadq.sample.history import PCF, PGS, ROWS_PER_GAME, days_off_history, played_share, table_share
 from nbadq.sample.processors.phase4 import history_start
 from nbadq.sample.processors.phase4_metrics import player_days, team_days
 from nbadq.sample.processors.phase4_rows import OUTPUT_TABLES, composite_factors
@@ -94,7 +95,9 @@ def null_minutes(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, pla
                      "WHERE game_date = ? AND is_dnp = 0", [(d.isoformat(),) for d in days])
     return Defect("null_minutes_bug", "minutes \"MM:SS\" coerced to a number: NULL minutes_played on every "
                   "played row", days, {"analytics.minutes_null_rate": days,
-                                       "analytics.column_health": days})  # minutes NULL on 100% of played rows
+                                       "analytics.column_health": days,  # minutes NULL on 100% of played rows
+                                       "analytics.volume_vs_history": days_off_history(
+                                           conn, truth, days, PGS, played_share("minutes_played IS NULL"))})
 
 
 def usage_rate_null_week(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
@@ -110,7 +113,9 @@ def usage_rate_null_week(conn: sqlite3.Connection, truth: Truth, picker: DatePic
     conn.executemany("UPDATE nba_analytics.player_game_summary SET usage_rate = NULL WHERE game_date = ?",
                      [(d.isoformat(),) for d in days])
     return Defect("usage_rate_null_week", f"usage_rate NULL on every row from {days[0]} to {days[-1]} (team "
-                  "totals missing)", days, {"analytics.column_health": days})
+                  "totals missing)", days, {"analytics.column_health": days, "analytics.volume_vs_history":
+                                            days_off_history(conn, truth, days, PGS,
+                                                             played_share("usage_rate IS NULL"))})
 
 
 def null_fatigue(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
@@ -121,7 +126,8 @@ def null_fatigue(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, pla
     conn.execute("UPDATE nba_precompute.player_composite_factors SET fatigue_score = NULL WHERE game_date = ?",
                  (day.isoformat(),))
     return Defect("null_fatigue", "fatigue_score NULL on every player_composite_factors row of the date", [day],
-                  {"precompute.column_health": [day]})
+                  {"precompute.column_health": [day], "precompute.volume_vs_history": days_off_history(
+                      conn, truth, [day], PCF, table_share("fatigue_score IS NULL"), processable=True)})
 
 
 def _delete_phase4(conn: sqlite3.Connection, processors: Iterable[str], day: dt.date) -> None:
@@ -226,7 +232,8 @@ def composite_players_dropped(conn: sqlite3.Connection, truth: Truth, picker: Da
                  "(SELECT MIN(player_lookup) FROM nba_precompute.player_composite_factors WHERE game_date = ?)",
                  (day.isoformat(), day.isoformat()))
     return Defect("composite_players_dropped", "player_composite_factors kept 1 player of the date", [day],
-                  {"precompute.player_reconciliation": [day]})
+                  {"precompute.player_reconciliation": [day], "precompute.volume_vs_history": days_off_history(
+                      conn, truth, [day], PCF, ROWS_PER_GAME, rows=True, processable=True)})
 
 
 def feature_store_duplicates(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:

@@ -8,7 +8,7 @@ from typing import Any
 from nbadq.rules.project import Expectation, Layer, Project
 from nbadq.rules.spec import ERROR
 from nbadq.rules.window import Window
-from nbadq.validation import direct
+from nbadq.validation import direct, season
 from nbadq.validation.gx_runner import GxOutcome
 from nbadq.validation.reasons import findings_entry, reason
 from nbadq.warehouse import Warehouse
@@ -60,6 +60,18 @@ def expectation_entry(warehouse: Warehouse, layer: Layer, exp: Expectation, outc
     }
 
 
+def _mark_not_applicable(warehouse: Warehouse, layer: Layer, window: Window, entries: list[dict]) -> None:
+    """A rule measured against the clock (meta.season_only) says why it does not apply when the clock is outside
+    every season: `not_applicable` with the reason, no dates (its SQL, gated on the same spans, found none)."""
+    clocked = [entry for e, entry in zip(layer.expectations, entries) if e.spec.season_only]
+    if not clocked or window.as_of is None:
+        return
+    why = season.not_applicable(window.as_of, season.spans(warehouse, window))
+    if why:
+        for entry in clocked:
+            entry["not_applicable"] = why
+
+
 def calendar_section(rows: list[dict[str, Any]]) -> dict[str, Any]:
     seasons = {str(r["season_year"]): {"opener": r["opener"], "opener_source": r["opener_source"]} for r in rows}
     days = [{"date": r["game_date"], "season_year": r["season_year"], "season_day": r["season_day"],
@@ -73,6 +85,7 @@ def build(project: Project, warehouse: Warehouse, checkpoint: str, layers: tuple
     for name in layers:
         layer = project.layers[name]
         entries = [expectation_entry(warehouse, layer, e, outcomes[e.id], window) for e in layer.expectations]
+        _mark_not_applicable(warehouse, layer, window, entries)
         # Severity decides what fails: an `error` rule fails its layer (and the run, exit 1); a `warn` rule is
         # reported with its dates but never fails a layer, and its dates are not the layer's failing dates.
         errors = [e for e in entries if e["severity"] == ERROR]
@@ -87,6 +100,7 @@ def build(project: Project, warehouse: Warehouse, checkpoint: str, layers: tuple
         "checkpoint": checkpoint,
         "warehouse": warehouse.label,
         "window": window.as_json(),
+        **({"as_of": window.as_of.isoformat()} if window.as_of else {}),
         "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "layers": doc_layers,
         "calendar": calendar_section(calendar_rows),

@@ -1,6 +1,7 @@
 """nbadq's two checkpoint actions, subclasses of GX's own (importing this module registers their types).
 
-A Slack alert only when a webhook is configured, and a Data Docs update built once per checkpoint run.
+A Slack alert only when a webhook is configured, and a Data Docs update built once per checkpoint run. Importing
+this module also registers nbadq.validation.gx_metrics (each unexpected-rows query sent once, not twice).
 
 GX's SlackNotificationAction resolves `${NBADQ_SLACK_WEBHOOK}` when it sends, and a checkpoint cannot drop an
 action at run time (GX refuses to run a checkpoint that differs from its saved JSON). SlackWhenConfigured keeps
@@ -19,6 +20,8 @@ import requests
 
 from great_expectations.checkpoint.actions import SlackNotificationAction, UpdateDataDocsAction
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+from nbadq.validation import gx_metrics  # noqa: F401  (registers the one-execution unexpected-rows metrics)
 
 
 ENV_SLACK_TIMEOUT = "NBADQ_SLACK_TIMEOUT_SECONDS"

@@ -65,7 +65,7 @@ def run_checkpoint(project: Project, warehouse: Warehouse, checkpoint: str, wind
     _quiet_gx()
     import great_expectations as gx
 
-    from nbadq.validation import gx_actions  # noqa: F401  (registers the nbadq_slack and nbadq_update_data_docs action types)
+    from nbadq.validation import gx_actions  # noqa: F401  (registers nbadq's action types and gx_metrics)
 
     context = gx.get_context(mode="file", context_root_dir=str(project.root), runtime_environment={ENV_GX_URL: url})
     plan = context.checkpoints.get(checkpoint)

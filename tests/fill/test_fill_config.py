@@ -35,7 +35,7 @@ def _fill(house, tmp_path, config_text: str, *extra: str) -> int:
     ('[predicitons]\nkind = "phase4"\n', "unknown layer 'predicitons'; layers that can be filled: analytics, "
                                          "precompute, predictions, grading"),
     ('[precompute]\nkind = "phase5"\n',
-     "kind in [precompute] of fill.toml must be one of phase4, phase3, http, not 'phase5'"),
+     "kind in [precompute] of fill.toml must be one of phase4, phase3, coordinator, grading, http, not 'phase5'"),
     ('[precompute]\nkind = "phase4"\ntimeot_seconds = 3\n', "unknown key 'timeot_seconds'"),
     ('[precompute]\nkind = "phase4"\nconcurrency = 0\n',
      "concurrency in [precompute] of fill.toml must be a whole number >= 1, not 0"),
@@ -96,9 +96,13 @@ def test_a_corrupt_ledger_cannot_be_resumed(house, tmp_path, broken_doc, capsys)
     assert f"--resume {ledger}: line 2 is not JSON" in capsys.readouterr().err
 
 
-def test_the_repository_default_config_fills_analytics_and_precompute_only(monkeypatch):
+def test_the_repository_default_config_fills_all_four_layers(monkeypatch):
     monkeypatch.chdir(ROOT)
     config = load_fill_config()
     assert {layer: (f.kind, f.url_env, f.concurrency) for layer, f in config.fillers.items()} == {
-        "analytics": ("phase3", "NBADQ_PHASE3_URL", 2), "precompute": ("phase4", "NBADQ_PHASE4_URL", 5)}
+        "analytics": ("phase3", "NBADQ_PHASE3_URL", 5), "precompute": ("phase4", "NBADQ_PHASE4_URL", 5),
+        "predictions": ("coordinator", "NBADQ_PREDICTIONS_URL", 1), "grading": ("grading", "NBADQ_GRADING_URL", 2)}
     assert config.fillers["precompute"].timeout_seconds == 900.0
+    predictions = config.fillers["predictions"]
+    assert (predictions.poll_interval_seconds, predictions.poll_max_seconds, predictions.date_timeout_seconds,
+            predictions.api_key_env) == (15.0, 120.0, 3600.0, None)

@@ -57,3 +57,22 @@ def test_only_filled_outcomes_count_for_resume(tmp_path):
 def test_a_missing_ledger_cannot_be_resumed(tmp_path):
     with pytest.raises(UsageError, match="no such ledger"):
         read_ledger(tmp_path / "nope.jsonl")
+
+
+def test_steps_a_run_planned_and_never_settled_keep_their_reasons(tmp_path):
+    from nbadq.backfill.ledger import filled_at, unsettled_steps
+
+    steps = [{"layer": "analytics", "date": "2024-11-05", "reasons": ["failing: analytics.completeness"]},
+             {"layer": "precompute", "date": "2024-11-06", "reasons": ["cascade: analytics 2024-11-05"]},
+             {"layer": "precompute", "date": "2024-11-10", "reasons": ["cascade: analytics 2024-11-05"]}]
+    records = [{"event": "run", "steps": steps},
+               {"event": "outcome", "layer": "analytics", "date": "2024-11-05", "status": "filled",
+                "at": "2026-11-30T13:00:01.250+00:00"},
+               {"event": "outcome", "layer": "precompute", "date": "2024-11-06", "status": "not_sent"}]
+    assert unsettled_steps(records) == {("precompute", dt.date(2024, 11, 10)): ("cascade: analytics 2024-11-05",)}
+    assert filled_at(records) == {("analytics", dt.date(2024, 11, 5)):
+                                  dt.datetime(2026, 11, 30, 13, 0, 1, 250_000, tzinfo=dt.timezone.utc)}
+    # a later run planning the same step again makes it unsettled again until its own outcome
+    assert unsettled_steps([*records, {"event": "run", "steps": steps[1:2]}]) == {
+        ("precompute", dt.date(2024, 11, 6)): ("cascade: analytics 2024-11-05",),
+        ("precompute", dt.date(2024, 11, 10)): ("cascade: analytics 2024-11-05",)}

@@ -41,9 +41,13 @@ def test_silent_failure_in_a_phase3_range_is_per_date(house, serve, fill):
 
     run = fill(house.root, svc)
 
-    assert [r["body"]["start_date"] + ".." + r["body"]["end_date"] for r in svc.requests()] == \
-        ["2024-11-05..2024-11-06"]
+    log = svc.requests()
+    assert [r["body"]["start_date"] + ".." + r["body"]["end_date"] for r in log
+            if r["path"] == "/process-date-range"] == ["2024-11-05..2024-11-06"]
     assert run.outcomes("analytics") == {"2024-11-05": "filled", "2024-11-06": "silent_failure"}
+    # Phase 4 of 11-05 reads no later analytics date: it goes out; 11-06 and 11-10 wait on the silent 11-06.
+    assert [r["body"]["analysis_date"] for r in log if r["path"] == "/process-date"] == ["2024-11-05"]
+    assert run.outcomes("precompute") == {"2024-11-05": "filled", "2024-11-06": "not_sent", "2024-11-10": "not_sent"}
     assert run.code == 1
 
 

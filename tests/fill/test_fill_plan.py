@@ -46,7 +46,7 @@ def test_layers_in_dependency_order_with_bootstrap_days_kept_from_phase4():
         "predictions.completeness": ("predictions", ["2024-11-06"]),
     }, CALENDAR)
 
-    plan = build_plan(doc, FILLERS)
+    plan = build_plan(doc, FILLERS, cascade=False)  # the failing dates only (the cascade: test_fill_graph.py)
 
     assert [lp.layer for lp in plan.layers] == ["analytics", "precompute", "predictions", "grading"]
     analytics, precompute, predictions, grading = plan.layers
@@ -103,7 +103,7 @@ def test_phase3_runs_are_contiguous_failing_game_dates_at_most_n_days_long():
     calls = build_calls(FILLERS["analytics"], failing, game_dates)
     assert [(c.body["start_date"], c.body["end_date"]) for c in calls] == [
         ("2024-11-04", "2024-11-06"), ("2024-11-08", "2024-11-09"), ("2024-11-12", "2024-11-12")]
-    assert calls[0].body["processors"] == ["PlayerGameSummaryProcessor"] and calls[0].body["backfill_mode"] is True
+    assert calls[0].body["processors"] == [] and calls[0].body["backfill_mode"] is True
 
 
 def test_phase4_calls_are_one_per_date_with_all_processors():

@@ -7,7 +7,7 @@ from collections import Counter
 
 from tests.fill.conftest import EXTRA_DAYS, add_game_days, drop_phase4, null_minutes, sent_dates
 
-RANGE = {"processors": ["PlayerGameSummaryProcessor"], "backfill_mode": True}
+RANGE = {"processors": [], "backfill_mode": True}
 
 
 def _phase4(day: str) -> dict:
@@ -21,9 +21,9 @@ def test_exact_requests_analytics_layer_first_then_precompute(house, serve, fill
 
     run = fill(house.root, svc)
 
-    # Exit 1: re-running Phase 3 for 11-05 and 11-06 left the Phase 4 rows of 11-06 and 11-10 (built before) stale
-    # (precompute.stale_after_upstream, reported after the fill; re-running them is the cascade's job).
-    assert run.code == 1, run.out + run.err
+    # Exit 0: re-running Phase 3 for 11-05, 11-06 and 04-15 made the Phase 4 rows of those dates and of 11-10 (built
+    # before) stale, and the cascade re-ran them after analytics (precompute.stale_after_upstream passes afterwards).
+    assert run.code == 0, run.out + run.err
     log = svc.requests()
     analytics = [r["body"] for r in log[:2]]
     precompute = [r["body"] for r in log[2:]]
@@ -33,14 +33,14 @@ def test_exact_requests_analytics_layer_first_then_precompute(house, serve, fill
         {"start_date": "2024-11-05", "end_date": "2024-11-06", **RANGE},
         {"start_date": "2025-04-15", "end_date": "2025-04-15", **RANGE},
     ]
-    assert sorted(precompute, key=lambda b: b["analysis_date"]) == [_phase4("2024-11-05"), _phase4("2025-04-20")]
-    assert [r["path"] for r in log] == ["/process-date-range"] * 2 + ["/process-date"] * 2
-    assert run.doc["planned"] == {"analytics": ["2024-11-05", "2024-11-06", "2025-04-15"],
-                                  "precompute": ["2024-11-05", "2025-04-20"]}
+    phase4 = ("2024-11-05", "2024-11-06", "2024-11-10", "2025-04-15", "2025-04-20")
+    assert sorted(precompute, key=lambda b: b["analysis_date"]) == [_phase4(d) for d in phase4]
+    assert [r["path"] for r in log] == ["/process-date-range"] * 2 + ["/process-date"] * 5
+    assert run.doc["planned"] == {"analytics": ["2024-11-05", "2024-11-06", "2025-04-15"], "precompute": list(phase4)}
     assert run.outcomes("analytics") == dict.fromkeys(["2024-11-05", "2024-11-06", "2025-04-15"], "filled")
-    assert run.outcomes("precompute") == {"2024-11-05": "filled", "2025-04-20": "filled"}
+    assert run.outcomes("precompute") == dict.fromkeys(phase4, "filled")
     assert run.doc["before"]["precompute"] == {"failing_dates": ["2024-11-05", "2025-04-20"], "coverage": 0.6}
-    assert run.doc["after"]["precompute"] == {"failing_dates": ["2024-11-06", "2024-11-10"], "coverage": 0.6}
+    assert run.doc["after"]["precompute"] == {"failing_dates": [], "coverage": 1.0}
     assert run.doc["before"]["analytics"]["failing_dates"] == ["2024-11-05", "2024-11-06", "2025-04-15"]
     assert run.doc["after"]["analytics"] == {"failing_dates": [], "coverage": 1.0}
 

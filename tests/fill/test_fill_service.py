@@ -87,6 +87,27 @@ def test_above_the_concurrency_limit_429_with_retry_after(house, serve):
     assert next(r for r in replies if r.status_code == 429).headers["Retry-After"] == "7"
 
 
+def test_each_service_has_its_own_limit(house, serve):
+    # Separate Cloud Run services: a busy Phase 4 does not turn Phase 3 away.
+    svc = serve(house.root, latency=0.5, max_concurrency=1)
+    replies = []
+    calls = [("/process-date", {"analysis_date": "2024-11-06"}),
+             ("/process-date-range", {"start_date": "2024-11-06", "end_date": "2024-11-06", "backfill_mode": True})]
+    threads = [threading.Thread(target=lambda p=p, b=b: replies.append(requests.post(svc.url + p, json=b)))
+               for p, b in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in replies] == [200, 200]
+
+
+def test_unknown_endpoints_are_404(house, serve):
+    svc = serve(house.root)
+    reply = requests.get(f"{svc.url}/process-date")
+    assert (reply.status_code, reply.json()) == (404, {"error": "no such endpoint GET /process-date"})
+
+
 def test_request_log_is_served_for_tests(house, serve):
     svc = serve(house.root)
     requests.post(f"{svc.url}/process-date", json={"analysis_date": "2024-11-06"})

@@ -138,7 +138,8 @@ def test_init_config_is_read_by_fill_and_audit(tmp_path, monkeypatch):
     monkeypatch.chdir(platform)
     fill = load_fill_config()
     assert {layer: (f.kind, f.url_env) for layer, f in fill.fillers.items()} == {
-        "analytics": ("phase3", "NBADQ_PHASE3_URL"), "precompute": ("phase4", "NBADQ_PHASE4_URL")}
+        "analytics": ("phase3", "NBADQ_PHASE3_URL"), "precompute": ("phase4", "NBADQ_PHASE4_URL"),
+        "predictions": ("coordinator", "NBADQ_PREDICTIONS_URL"), "grading": ("grading", "NBADQ_GRADING_URL")}
     audit = load_config(None, [str(platform)])
     assert audit.methods == ("save_data", "save_analytics", "save_precompute")
 
@@ -201,8 +202,8 @@ def test_doctor_on_a_ready_project(tmp_path, clean_template):
         "warehouse  local:warehouse: reachable; every table the rules read is there",
         "services   analytics   phase3 via NBADQ_PHASE3_URL: set",
         "           precompute  phase4 via NBADQ_PHASE4_URL: NOT SET (nbadq fill needs it)",
-        "           predictions no filler configured (failing dates are reported, not refilled)",
-        "           grading     no filler configured (failing dates are reported, not refilled)",
+        "           predictions coordinator via NBADQ_PREDICTIONS_URL: NOT SET (nbadq fill needs it)",
+        "           grading     grading via NBADQ_GRADING_URL: NOT SET (nbadq fill needs it)",
         "slack      NBADQ_SLACK_WEBHOOK not set (nightly failures post nothing)",
         "missing    nothing: `nbadq validate` can run",
     ]

@@ -45,7 +45,7 @@ def test_validate_doc_problems(validate_doc, breaks, message):
 @pytest.mark.parametrize("breaks, message", [
     (lambda d: d["outcomes"]["precompute"]["2024-01-05"].update(status="ok"),
      "outcomes.precompute.2024-01-05.status: 'ok' is not one of \"filled\", \"silent_failure\", \"failed\", "
-     "\"not_sent\""),
+     "\"not_sent\", \"blocked_upstream\""),
     (lambda d: d["planned"].update(analytics="2024-11-12"), "planned.analytics: expected array, found string"),
     (lambda d: d.pop("outcomes"), "the document: missing key 'outcomes'"),
     (lambda d: d["outcomes"]["analytics"].update({"2024-11-1": {"status": "filled", "attempts": 1,

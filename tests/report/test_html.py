@@ -133,3 +133,18 @@ def test_write_report_writes_atomically_and_nothing_on_bad_input(tmp_path, valid
         write_report(validate_doc, None, out)
     assert out.read_text() == "previous report"
     assert sorted(p.name for p in out.parent.iterdir()) == ["report.html"]
+
+
+def test_a_blocked_upstream_date_is_counted_ringed_and_listed(validate_doc, fill_doc):
+    fill_doc["outcomes"]["precompute"]["2024-01-11"] = {"status": "blocked_upstream", "attempts": 1,
+                                                        "last_http_status": 503}
+    html = render_report(validate_doc, fill_doc)
+    assert '<span class="pill fail">1 blocked upstream</span>' in html
+    assert ("2024-01-11", "blocked_upstream") in [(c["data-date"], c["data-fill"]) for c in Elements(html).cells()
+                                                  if "data-fill" in c]
+    row = re.search(r'<tr data-layer="precompute">.*?</tr>', html, re.S).group(0)
+    # planned, filled (one filled date became blocked), silent failure, failed, not sent, blocked upstream
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[:6] == ["31", "27", "1", "1", "1", "1"]
+    problems = re.search(r'<table class="grid fill-problems">.*?</table>', html, re.S).group(0)
+    assert '<time>2024-01-11</time></td><td>precompute</td><td><span class="pill fail">blocked upstream</span>' \
+        in problems

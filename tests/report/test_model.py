@@ -171,7 +171,8 @@ def test_observed_values_read_as_people_read_them(validate_doc):
 def test_fill_view_counts_and_problems(validate_doc, fill_doc):
     fill = build_report(validate_doc, fill_doc).fill
     assert fill.planned == 33
-    assert fill.totals == {"filled": 30, "silent_failure": 1, "failed": 1, "not_sent": 1}
+    assert fill.totals == {"filled": 30, "silent_failure": 1, "failed": 1, "not_sent": 1,
+                           "blocked_upstream": 0}
     assert [(o.date, o.layer, o.detail) for o in fill.problems] == [
         (D("2024-01-05"), "precompute", "silent failure (1 attempt, HTTP 200)"),
         (D("2024-01-06"), "precompute", "failed (5 attempts, HTTP 503)"),

@@ -1,12 +1,14 @@
-"""analytics.team_grain: per final counted game, one team_offense and one team_defense row for each of its two
-schedule teams under its canonical id, points 70-180 and never 0 (nor fg_attempts 0), and each team's minutes in
-player_game_summary >= 180 (error) and >= 200 (warn), 25 more per overtime inferred from the game's minutes.
+"""analytics.team_grain: per counted game (final, or stuck live), one team_offense and one team_defense row for
+each of its two schedule teams under its canonical id, points 70-180 and never 0 (nor fg_attempts 0), and each team's
+minutes in player_game_summary >= 180 (error) and >= 200 (warn), 25 more per overtime inferred from the game's
+minutes.
 
 The mini warehouse's teams play 240 minutes: eight played players of 30 minutes (two `player`s and six `role`s).
 The warn expectation never fails the run, so its cases are CHECKS."""
 
 from nbadq.validation import run_checkpoint
 from tests.rules.breakers import PGS, Case, all_of, delete, dup, entries, null, sql
+from tests.rules.raw__schedule_integrity import latest_scrape
 
 OFFENSE = "nba_analytics.team_offense_game_summary"
 DEFENSE = "nba_analytics.team_defense_game_summary"
@@ -14,8 +16,11 @@ RULE = "analytics.team_grain"
 
 
 def _drop(day: str, *players: str):
+    """These players missing from the box score itself (gamebook and player_game_summary): the team's minutes fall
+    short while analytics still holds every gamebook player (else it is analytics.player_reconciliation's too)."""
     names = ", ".join(f"'{p}'" for p in players)
-    return delete(PGS, f"game_date = '{day}' AND player_lookup IN ({names})")
+    where = f"game_date = '{day}' AND player_lookup IN ({names})"
+    return all_of(delete(PGS, where), delete("nba_raw.nbac_gamebook_player_stats", where))
 
 
 def _overtime(day: str, *players: str):
@@ -51,7 +56,7 @@ BREAKS = [
          sql(f"UPDATE {DEFENSE} SET points_allowed = 65 WHERE game_id = '20250415_ATL_CHI' "
              "AND defending_team_abbr = 'CHI'"),
          ["2025-04-15"], "20250415_ATL_CHI: team points 65-114, outside 70-180"),
-    # 40% of a team's players dropped: 150 minutes.
+    # 3 of a team's 8 players missing from the box score: 150 minutes.
     Case("players-dropped-under-180", _drop("2024-11-06", "miarole4", "miarole5", "miarole6"), ["2024-11-06"],
          "1 problem(s); first: 20241106_MIA_ORL: MIA played 150 minutes in player_game_summary (< 180)"),
     # A stale box-score source: nobody played more than 10 minutes.
@@ -67,6 +72,12 @@ BREAKS = [
          all_of(delete(OFFENSE, "game_id = '20241030_DEN_OKC'"), _drop("2025-04-20", *(f"bosrole{i}" for i in
                                                                                         range(1, 7)))),
          ["2024-10-30", "2025-04-20"], "20241030_DEN_OKC: team_offense_game_summary has 0 row(s) for -/-"),
+    # A game stuck live (latest scrape 9.5 h after its 10:30 tip-off) was played and counts, as in E(d): its
+    # missing team rows fail (raw.schedule_integrity reports the stale status).
+    Case("stuck-live-game-team-rows-missing",
+         all_of(latest_scrape(2, "2024-11-10T20:00:00"), delete(OFFENSE, "game_id = '20241110_SAS_HOU'")),
+         ["2024-11-10"], "1 problem(s); first: 20241110_SAS_HOU: team_offense_game_summary has 0 row(s) for -/-, "
+                         "expected one each for SAS and HOU"),
 ]
 
 NEAR_MISSES = [
@@ -93,6 +104,9 @@ NEAR_MISSES = [
         "is_playoffs, is_all_star, playoff_round, home_team_tricode, away_team_tricode, '2024-11-07T12:00:00', "
         "NULL, NULL, '2024-11-03T10:30:00' FROM nba_raw.nbac_schedule WHERE game_date = '2024-11-06' "
         "AND game_status = 3")),
+    # Live only 5 h after tip-off: possibly still playing, not counted, so its team rows are not owed yet.
+    Case("live-5-hours-after-tipoff-not-judged",
+         all_of(latest_scrape(2, "2024-11-10T15:30:00"), delete(OFFENSE, "game_id = '20241110_SAS_HOU'"))),
     # A duplicated player row is analytics.duplicate_keys' defect; it adds no minutes here (checked in CHECKS).
 ]
 

@@ -1,6 +1,6 @@
 """grading.completeness: on every game date, each game with a gradable prediction (active, line_source
-'ACTUAL_PROP', no invalidation_reason) has graded rows. Systems are pooled: one system's missing grading is
-grading.per_system's incident."""
+'ACTUAL_PROP', no invalidation_reason) under its canonical id has graded rows. Systems are pooled: one system's
+missing grading is grading.per_system's incident."""
 
 from tests.rules.breakers import ACC, PRED, Case, all_of, delete, sql
 
@@ -18,6 +18,11 @@ NEAR_MISSES = [
     # The rule counts graded games, not graded rows: a game with one graded prediction left is graded.
     Case("some-rows-of-a-graded-game-missing", delete(ACC, "game_date = '2024-11-10' "
                                                            "AND player_lookup = 'sasplayer1'")),
+    # Predictions under a reversed id can match no result: predictions.game_id_orientation's, owed no grade here
+    # (1 gradable prediction a system of 11, so grading.per_system stays quiet too).
+    Case("reversed-id-predictions-owed-no-grade", all_of(
+        ONE_GRADABLE, sql(f"UPDATE {PRED} SET game_id = '20241110_HOU_SAS' WHERE game_id = '20241110_SAS_HOU'"),
+        delete(ACC, "game_id = '20241110_SAS_HOU'"))),
     # A game whose predictions are all no-line (or invalidated) is owed no grades.
     Case("no-line-game-never-graded", all_of(
         sql(f"UPDATE {PRED} SET line_source = 'ESTIMATED_AVG', recommendation = 'NO_LINE' "

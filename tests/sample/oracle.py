@@ -53,14 +53,28 @@ def season_of(day: str) -> int:
     return year if month >= 7 else year - 1
 
 
+def _moment(text: str | None) -> dt.datetime | None:
+    """A stored TIMESTAMP (ISO text, naive = UTC) as an aware datetime."""
+    if not text:
+        return None
+    moment = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _played(status: int, at: str, tipoff: str | None) -> bool:
+    """Final, or stuck live: still live on its latest scrape, taken more than 6 h after tip-off."""
+    late = tipoff is not None and _moment(at) - _moment(tipoff) > dt.timedelta(hours=6)
+    return status == 3 or (status == 2 and late)
+
+
 class Calendar:
     def __init__(self, wh: Warehouse) -> None:
-        latest: dict[tuple[str, str], tuple[str, int]] = {}
-        for game_id, day, status, at in wh.rows("nba_raw.nbac_schedule", "game_id", "game_date", "game_status",
-                                                 "processed_at"):
+        latest: dict[tuple[str, str], tuple[str, int, str]] = {}
+        for game_id, day, status, at, tip in wh.rows("nba_raw.nbac_schedule", "game_id", "game_date",
+                                                      "game_status", "processed_at", "game_date_est"):
             if (game_id, day) not in latest or at > latest[(game_id, day)][0]:
-                latest[(game_id, day)] = (at, status)
-        finals = [(g, d) for (g, d), (_, status) in latest.items() if status == 3]
+                latest[(game_id, day)] = (at, status, tip)
+        finals = [(g, d) for (g, d), (at, status, tip) in latest.items() if _played(status, at, tip)]
         self.expected = Counter(d for g, d in finals if g[2] in "245")
         openers: dict[int, str] = {}
         for g, d in finals:
@@ -257,17 +271,36 @@ def predictions_prop_line_coverage(cal, wh):
     return [d for d in cal.processable() if d in days and want[d] and have[d] < 0.9 * want[d]]
 
 
+def predictions_player_reconciliation(cal, wh):
+    """Processable dates with active predictions where under 90% of the context's players without a line (a player
+    is lined when any of his context rows of the date has a line) have an active prediction."""
+    players, lined = set(), set()
+    for d, p, has in wh.rows("nba_analytics.upcoming_player_game_context", "game_date", "player_lookup",
+                             "has_prop_line"):
+        players.add((d, p))
+        if has:
+            lined.add((d, p))
+    predicted = {(d, p) for d, p, active in wh.rows("nba_predictions.player_prop_predictions", "game_date",
+                                                     "player_lookup", "is_active") if active}
+    want, have = Counter(), Counter()
+    for key in players - lined:
+        want[key[0]] += 1
+        have[key[0]] += key in predicted
+    days = {d for d, _ in predicted}  # a date without any active prediction is predictions.completeness's
+    return [d for d in cal.processable() if d in days and have[d] < 0.9 * want[d]]
+
+
 def system_games(wh: Warehouse) -> dict[tuple[str, str], bool]:
     """(date, system id YYYYMMDD_AWAY_HOME) of every game of the deduplicated schedule -> whether it is a counted
-    final game (status 3, type 2, 4 or 5)."""
+    played game (final or stuck live, type 2, 4 or 5)."""
     latest: dict[tuple[str, str], tuple] = {}
-    for game_id, day, status, away, home, at in wh.rows("nba_raw.nbac_schedule", "game_id", "game_date",
-                                                        "game_status", "away_team_tricode", "home_team_tricode",
-                                                        "processed_at"):
+    for game_id, day, status, away, home, at, tip in wh.rows(
+            "nba_raw.nbac_schedule", "game_id", "game_date", "game_status", "away_team_tricode", "home_team_tricode",
+            "processed_at", "game_date_est"):
         if (game_id, day) not in latest or at > latest[(game_id, day)][0]:
-            latest[(game_id, day)] = (at, status, away, home)
-    return {(day, f"{day.replace('-', '')}_{away}_{home}"): status == 3 and game_id[2] in "245"
-            for (game_id, day), (_, status, away, home) in latest.items()}
+            latest[(game_id, day)] = (at, status, away, home, tip)
+    return {(day, f"{day.replace('-', '')}_{away}_{home}"): _played(status, at, tip) and game_id[2] in "245"
+            for (game_id, day), (at, status, away, home, tip) in latest.items()}
 
 
 def game_id_orientation(wh: Warehouse, games: dict[tuple[str, str], bool], tables: tuple[str, ...] = (
@@ -276,6 +309,66 @@ def game_id_orientation(wh: Warehouse, games: dict[tuple[str, str], bool], table
     """Dates with a game id in one of `tables` that is no schedule game's system id on its date."""
     ids = {(d, g) for t in tables for d, g in wh.rows(t, "game_date", "game_id")}
     return sorted({d for d, g in ids if (d, g) not in games})
+
+
+def _latest_schedule(wh: Warehouse) -> dict[tuple[str, str], tuple]:
+    """(game_id, date) of counted types -> its latest scrape's (processed_at, status, home score, away score, tip)."""
+    latest: dict[tuple[str, str], tuple] = {}
+    for game_id, day, at, *rest in wh.rows("nba_raw.nbac_schedule", "game_id", "game_date", "processed_at",
+                                           "game_status", "home_team_score", "away_team_score", "game_date_est"):
+        if game_id[2] in "245" and ((game_id, day) not in latest or at > latest[(game_id, day)][0]):
+            latest[(game_id, day)] = (at, *rest)
+    return latest
+
+
+def schedule_integrity(wh: Warehouse) -> list[str]:
+    """Dates with a final game without both scores, a game final again after an earlier final of its id, a game
+    live more than 6 h after tip-off on its latest scrape, or (the warning) one scheduled on a scrape after tip-off."""
+    latest = _latest_schedule(wh)
+    finals = defaultdict(list)
+    for (game_id, day), (_, status, *_) in latest.items():
+        if status == 3:
+            finals[game_id].append(day)
+    bad = set()
+    for (game_id, day), (at, status, home, away, tip) in latest.items():
+        after = tip is not None and _moment(at) - _moment(tip)
+        if status == 3 and (home is None or away is None or min(finals[game_id]) < day):
+            bad.add(day)
+        elif (status == 2 and after and after > dt.timedelta(hours=6)) or (status == 1 and after and
+                                                                          after > dt.timedelta(0)):
+            bad.add(day)
+    return sorted(bad)
+
+
+def freshness(wh: Warehouse, clock: dt.datetime) -> list[str]:
+    """In season (a season's first to last scheduled game, plus a day): the clock's date when the latest scrape
+    at or before it is over 24 h old; the latest date ended (3 h after its last tip-off) over 6 h before the clock
+    when it has no player_game_summary rows written by then. Outside every season (the sample): nothing."""
+    rows = [r for r in wh.rows("nba_raw.nbac_schedule", "game_id", "game_date", "season_year", "processed_at",
+                               "game_date_est")]
+    spans: dict[int, list[str]] = defaultdict(list)
+    for game_id, day, season, *_ in rows:
+        if game_id[2] in "245":
+            spans[season].append(day)
+    today = clock.date().isoformat()
+    if not any(min(d) <= today <= (dt.date.fromisoformat(max(d)) + dt.timedelta(days=1)).isoformat()
+               for d in spans.values()):
+        return []
+    found = []
+    scrapes = [_moment(r[3]) for r in rows if _moment(r[3]) <= clock]
+    if not scrapes or clock - max(scrapes) > dt.timedelta(hours=24):
+        found.append(today)
+    ends: dict[str, dt.datetime] = {}
+    played = set(Calendar(wh).game_dates())
+    for game_id, day, _, _, tip in rows:
+        if day in played and game_id[2] in "245" and tip:
+            ends[day] = max(ends.get(day, _moment(tip)), _moment(tip))
+    owed = [d for d, tip in ends.items() if tip + dt.timedelta(hours=9) <= clock]
+    written = {d for d, at in wh.rows("nba_analytics.player_game_summary", "game_date", "processed_at")
+               if at is None or _moment(at) <= clock}
+    if owed and max(owed) not in written:
+        found.append(max(owed))
+    return sorted(set(found))
 
 
 def _half_up(x: float) -> int:
@@ -348,6 +441,87 @@ def player_reconciliation(cal: Calendar, wh: Warehouse) -> list[str]:
             bad.append(d)
     return bad
 
+def analytics_player_reconciliation(wh: Warehouse) -> list[str]:
+    """Game dates where an active gamebook player of a counted played game (final or stuck live) that
+    player_game_summary holds under its system id has no player_game_summary row that date (whatever his game id
+    there)."""
+    latest: dict[tuple[str, str], tuple] = {}
+    for game_id, day, status, at, tip, away, home in wh.rows("nba_raw.nbac_schedule", "game_id", "game_date",
+                                                             "game_status", "processed_at", "game_date_est",
+                                                             "away_team_tricode", "home_team_tricode"):
+        if (game_id, day) not in latest or at > latest[(game_id, day)][0]:
+            latest[(game_id, day)] = (at, _played(status, at, tip), f"{day.replace('-', '')}_{away}_{home}")
+    present = set(wh.rows("nba_analytics.player_game_summary", "game_date", "game_id"))
+    counted = {key for key, (_, played, sid) in latest.items()
+               if played and key[0][2] in "245" and (key[1], sid) in present}
+    owed = {(day, player) for game_id, day, player, status in wh.rows(
+        "nba_raw.nbac_gamebook_player_stats", "game_id", "game_date", "player_lookup", "player_status")
+        if status == "active" and (game_id, day) in counted}
+    have = set(wh.rows("nba_analytics.player_game_summary", "game_date", "player_lookup"))
+    return sorted({day for day, player in owed - have})
+
+
+def _off_history(dates: list[str], measures: dict[str, tuple[str, dict[str, tuple]]]) -> list[str]:
+    """Dates (of `dates`, each season in order) where a measure is off the average of the previous 28 dates of its
+    season that have a value: rows per game ('rows') under 70% of it, a share more than 10 points over it (only on a
+    date with 50+ rows behind the share). A date with fewer than 7 such previous dates is not judged.
+    measures: label -> (kind, {day: (value, rows behind it)})."""
+    seasons: dict[int, list[str]] = defaultdict(list)
+    for day in dates:
+        seasons[season_of(day)].append(day)
+    bad = set()
+    for days in seasons.values():
+        for i, day in enumerate(days):
+            for kind, per_day in measures.values():
+                value, base = per_day.get(day, (None, 0))
+                past = [per_day[d][0] for d in days[max(0, i - 28):i] if per_day.get(d, (None,))[0] is not None]
+                if value is None or len(past) < 7:
+                    continue
+                average = sum(past) / len(past)
+                if (value < 0.7 * average) if kind == "rows" else (base >= 50 and value > average + 0.10):
+                    bad.add(day)
+    return sorted(bad)
+
+
+def _per_day_measures(rows: list[tuple], columns: dict[str, tuple[str, ...]], label: str = "") -> dict:
+    """rows: (game_date, game_id, counted, *values); a row counts in the shares when `counted`. columns: the value
+    columns' names -> the shares measured on them ('null', 'zero'). Rows per game: rows / distinct game ids."""
+    by_day: dict[str, list[tuple]] = defaultdict(list)
+    for day, *rest in rows:
+        by_day[day].append(rest)
+    measures: dict[str, tuple[str, dict]] = {f"{label}rows": ("rows", {})}
+    for day, found in by_day.items():
+        games = len({g for g, *_ in found if g is not None})
+        measures[f"{label}rows"][1][day] = (len(found) / games if games else None, games)
+        counted = [r[2:] for r in found if r[1]]
+        for i, (name, kinds) in enumerate(columns.items()):
+            for kind in kinds:
+                hits = sum((v[i] is None) if kind == "null" else (v[i] == 0) for v in counted)
+                per_day = measures.setdefault(f"{label}{name} {kind}", (kind, {}))[1]
+                per_day[day] = (hits / len(counted) if counted else None, len(counted))
+    return measures
+
+
+def volume_vs_history(cal: Calendar, wh: Warehouse) -> list[str]:
+    """analytics.volume_vs_history over player_game_summary: shares over the played rows (is_dnp not true)."""
+    rows = [(d, g, dnp != 1, *v) for d, g, dnp, *v in wh.rows(
+        "nba_analytics.player_game_summary", "game_date", "game_id", "is_dnp", "minutes_played", "points",
+        "usage_rate", "plus_minus")]
+    shares = {"minutes_played": ("null", "zero"), "points": ("null", "zero"), "usage_rate": ("null", "zero"),
+              "plus_minus": ("null",)}
+    return _off_history(cal.game_dates(), _per_day_measures(rows, shares))
+
+
+def precompute_volume_vs_history(cal: Calendar, wh: Warehouse) -> list[str]:
+    """precompute.volume_vs_history: composite factors and the feature store, over processable dates only."""
+    measures = {}
+    for table, column in (("nba_precompute.player_composite_factors", "fatigue_score"),
+                          ("nba_predictions.ml_feature_store_v2", "feature_quality_score")):
+        rows = [(d, g, True, v) for d, g, v in wh.rows(table, "game_date", "game_id", column)]
+        measures.update(_per_day_measures(rows, {column: ("null", "zero")}, label=table))
+    return _off_history(cal.processable(), measures)
+
+
 def stale_after_upstream(cal: Calendar, wh: Warehouse) -> list[str]:
     """Processable dates t whose earliest composite-factor processed_at is before the latest player_game_summary
     processed_at of some game date d of the same season with t - 21 days <= d < t."""
@@ -419,13 +593,17 @@ def _every_rule(root: Path) -> dict[str, list[str]]:
         "raw.gamebook_completeness": completeness(
             cal, wh.rows("nba_raw.nbac_gamebook_player_stats", "game_date", "game_id")),
         "raw.prop_lines": prop_lines(cal, wh),
+        "raw.schedule_integrity": schedule_integrity(wh),
+        "raw.freshness": freshness(wh, dt.datetime.now(dt.timezone.utc)),
         "analytics.completeness": completeness(cal, [r for r in analytics if games.get((r[0], r[1]))]),
         "analytics.prop_line_coverage": prop_line_coverage(cal, wh),
         "analytics.minutes_null_rate": minutes_null_rate([(r[0], r[3], r[4]) for r in analytics]),
-        "analytics.duplicate_keys": _dup_dates([r[:3] for r in analytics]),
+        "analytics.duplicate_keys": sorted(set(_dup_dates([r[:3] for r in analytics])) | set(_dup_dates(
+            wh.rows("nba_analytics.upcoming_player_game_context", "game_date", "player_lookup")))),
         "analytics.game_id_orientation": game_id_orientation(wh, games),
         "analytics.team_grain": team_grain(wh, games),
         "analytics.column_health": column_health(wh),
+        "analytics.player_reconciliation": analytics_player_reconciliation(wh),
         "precompute.column_health": precompute_column_health(wh),
         "precompute.game_id_orientation": game_id_orientation(
             wh, games, ("nba_precompute.player_composite_factors", "nba_predictions.ml_feature_store_v2")),
@@ -437,12 +615,17 @@ def _every_rule(root: Path) -> dict[str, list[str]]:
             ("nba_precompute.player_daily_cache", "cache_date"), ("nba_predictions.ml_feature_store_v2", "game_date"))))),
         "precompute.player_reconciliation": player_reconciliation(cal, wh),
         "precompute.stale_after_upstream": stale_after_upstream(cal, wh),
-        "predictions.completeness": predictions_completeness(cal, active),
+        "analytics.volume_vs_history": volume_vs_history(cal, wh),
+        "precompute.volume_vs_history": precompute_volume_vs_history(cal, wh),
+        "predictions.completeness": predictions_completeness(cal, [r for r in active if games.get((r[0], r[1]))]),
+        "predictions.game_id_orientation": sorted({d for d, g, *_ in active if (d, g) not in games}),
+        "grading.game_id_orientation": game_id_orientation(wh, games, ("nba_predictions.prediction_accuracy",)),
         "predictions.duplicate_keys": _dup_dates(active),
-        "grading.completeness": grading_completeness(cal, gradable, graded),
+        "grading.completeness": grading_completeness(cal, {r for r in gradable if games.get((r[0], r[1]))}, graded),
         "grading.per_system": grading_per_system(gradable, graded),
         "predictions.per_system": predictions_per_system(wh),
         "predictions.prop_line_coverage": predictions_prop_line_coverage(cal, wh),
+        "predictions.player_reconciliation": predictions_player_reconciliation(cal, wh),
         "grading.duplicate_keys": _dup_dates(graded),
         "reference.false_zero_runs": false_zero_runs(wh),
     }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
 from nbadq.sample.build import build_sample
-from tests.sample.oracle import aggregates, failing_dates, suite_date_rules
+from tests.sample.oracle import Calendar, Warehouse, aggregates, failing_dates, season_of, suite_date_rules
 
 REMEDIABLE = ("analytics.completeness", "analytics.minutes_null_rate", "precompute.completeness",
               "predictions.completeness", "grading.completeness")
@@ -32,7 +33,7 @@ def test_default_sample_fails_every_remediable_rule_with_modest_counts(one_seaso
     assert 20 <= len(expected["precompute.completeness"]) <= 45
     assert len(expected["reference.false_zero_runs"]) == 10
     kinds = [d["kind"] for d in manifest["defects"]]
-    assert len(kinds) == len(set(kinds)) == 26
+    assert len(kinds) == len(set(kinds)) == 34
     assert all(d["dates"] == sorted(d["dates"]) and d["dates"] for d in manifest["defects"])
 
 
@@ -56,3 +57,7 @@ def test_five_seasons_manifest_matches_the_oracle(tmp_path):
     assert doc["openers"] == {"2021": "2021-10-19", "2022": "2022-10-18", "2023": "2023-10-24",
                               "2024": "2024-10-22", "2025": "2025-10-21"}
     assert sum(bool(days) for days in doc["expected_failing_dates"].values()) >= 12
+    # The volume_vs_history rules read 56 days before --since: 28 game dates of a season span at most 47 (Finals).
+    days = [dt.date.fromisoformat(d) for d in Calendar(Warehouse(root)).game_dates()]
+    assert max((d - days[i - 28]).days for i, d in enumerate(days)
+               if i >= 28 and season_of(days[i - 28].isoformat()) == season_of(d.isoformat())) == 47

@@ -66,8 +66,8 @@ def test_only_gradable_predictions_are_graded_per_system(mini):
     predicted = _one(mini, "SELECT COUNT(*), COUNT(DISTINCT system_id), SUM(line_source = 'ESTIMATED_AVG'), "
                            "SUM((line_source = 'ESTIMATED_AVG') <> (recommendation = 'NO_LINE')) "
                            "FROM nba_predictions.player_prop_predictions")
-    per_game = 12 if mini.rotation else 4  # players predicted per game and system
-    no_line = 2 * systems * 7 if mini.rotation else 0  # one role player a team, 7 predicted games
+    per_game = 17 if mini.rotation else 5  # players predicted per game and system: every context player
+    no_line = (7 if mini.rotation else 1) * systems * 7  # those without a line (the DNP among them), 7 games
     assert predicted == (per_game * systems * 7, systems, no_line, 0)
     graded = _one(mini, """
         SELECT COUNT(*), SUM(p.line_source = 'ACTUAL_PROP' AND p.invalidation_reason IS NULL),

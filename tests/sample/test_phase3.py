@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from nbadq.sample.processors import PHASE3_PROCESSORS, run_phase3
+from nbadq.sample.processors.schedule_view import counted_games_on
 from tests.sample.conftest import add_rows, schedule_row
 
 DAY = dt.date(2024, 11, 6)
@@ -90,3 +91,28 @@ def test_range_without_gamebook_rows_writes_nothing(raw):
     assert run_phase3(raw, empty, empty, [], now=NOW)[0]["status"] == "success"
     assert raw.execute("SELECT COUNT(*) FROM nba_analytics.player_game_summary").fetchone() == (0,)
     assert raw.execute("SELECT COUNT(*) FROM nba_reference.processor_run_history").fetchone() == (0,)
+
+
+def _scraped(game_id: str, status: int, tipoff: str, scraped: str) -> dict:
+    """The game's only scrape on DAY: `status`, taken at `scraped`, tip-off at `tipoff` (UTC)."""
+    row = schedule_row(game_id, DAY, "MIA", "ORL", status=status)
+    return {**row, "processed_at": f"{DAY}T{scraped}+00:00", "game_date_est": f"{DAY}T{tipoff}+00:00"}
+
+
+def test_a_game_stuck_live_is_counted_and_processed(empty_warehouse):
+    """The calendar's counted games (final, or live on the latest scrape more than 6 h after tip-off): the
+    processors count a stuck game, and Phase 3 processes its gamebook as it does a final game's."""
+    conn = empty_warehouse
+    add_rows(conn, "nba_raw.nbac_schedule", [
+        _scraped("0022400201", 3, "00:00:00", "03:00:00"),  # final
+        _scraped("0022400202", 2, "00:00:00", "06:00:01"),  # stuck: live 6 h 1 s after tip-off
+        _scraped("0022400203", 2, "01:00:00", "06:00:00"),  # live 5 h after tip-off: maybe still playing
+        _scraped("0022400204", 1, "00:00:00", "06:00:00"),  # scheduled after tip-off: maybe never played
+        _scraped("0012400205", 3, "00:00:00", "03:00:00"),  # a final preseason game
+    ])
+    assert counted_games_on(conn, DAY) == 2
+    add_rows(conn, "nba_raw.nbac_gamebook_player_stats", [_book("0022400202", DAY, "bamadebayo", "MIA", "active",
+                                                                 "36:00", 22)])
+    run_phase3(conn, DAY, DAY, ["PlayerGameSummaryProcessor"], now=NOW)
+    assert conn.execute("SELECT player_lookup, game_id, minutes_played FROM nba_analytics.player_game_summary"
+                        ).fetchall() == [("bamadebayo", "20241106_ORL_MIA", 36.0)]

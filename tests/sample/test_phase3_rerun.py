@@ -10,7 +10,9 @@ import pytest
 
 from nbadq.sample.processors import PHASE3_PROCESSORS, run_phase3
 from nbadq.sample.processors.phase3 import OUTPUTS
+from nbadq.sample.processors.schedule_view import counted_games_on
 from nbadq.warehouse.local import open_connection
+from tests.sample.oracle import Calendar, Warehouse
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, 0)
 STAMP = "2026-11-30T12:00:00+00:00"
@@ -72,3 +74,30 @@ def test_refilled_minutes_bug_date_gets_its_derived_columns_back(copy):
                            "nba_analytics.player_game_summary WHERE game_date = ? AND is_dnp = 0 "
                            "GROUP BY game_id, team_abbr)", (day,)).fetchone()
     assert minutes[0] >= 200 and minutes[1] <= 265.5
+
+
+def test_refill_of_the_stuck_game_date_restores_the_stuck_games_rows(copy, one_season):
+    """The sample's stuck_live_game (live on its latest scrape the morning after) was played: its gamebook exists,
+    so a Phase 3 refill of its date writes its rows like those of the date's final games, and the processors count
+    it as the calendar does (E(d))."""
+    conn, manifest = copy
+    stuck, = (x for x in manifest["defects"] if x["kind"] == "stuck_live_game")
+    day, = stuck["dates"]
+    assert day not in {d for x in manifest["defects"] if x["kind"] != "stuck_live_game" for d in x["dates"]}
+    game_id = stuck["description"].split()[0]
+    status, away, home = conn.execute(
+        "SELECT game_status, away_team_tricode, home_team_tricode FROM nba_raw.nbac_schedule "
+        "WHERE game_id = ? AND game_date = ? ORDER BY processed_at DESC LIMIT 1", (game_id, day)).fetchone()
+    assert status == 2
+    system_id = f"{day.replace('-', '')}_{away}_{home}"
+    before = _rows(conn, day)
+    lost = {}
+    for output in OUTPUTS.values():  # the stuck game's Phase 3 rows lost, then the date refilled
+        lost[output.table.qualified] = conn.execute(f"DELETE FROM {output.table.qualified} WHERE game_date = ? "
+                                                    "AND game_id = ?", (day, system_id)).rowcount
+    assert lost["nba_analytics.player_game_summary"] >= 18 and lost["nba_analytics.team_offense_game_summary"] == 2
+    assert all(lost.values()), lost
+    d = dt.date.fromisoformat(day)
+    run_phase3(conn, d, d, [], now=NOW)
+    assert _rows(conn, day) == before
+    assert counted_games_on(conn, d) == Calendar(Warehouse(one_season[0])).expected[day]

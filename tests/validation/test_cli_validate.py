@@ -77,6 +77,9 @@ BAD = [
      "--since 2024-12-01 is after --until 2024-11-01"),
     ("bad-date", None, ["--since", "2024-13-01"], "--since '2024-13-01' is not a date: use YYYY-MM-DD"),
     ("unknown-checkpoint", None, ["--checkpoint", "weekly"], "unknown checkpoint 'weekly': choose one of"),
+    ("bad-as-of", None, ["--as-of", "yesterday"], "--as-of 'yesterday' is not a date or time: use YYYY-MM-DD"),
+    ("impossible-as-of", None, ["--as-of", "2024-11-07T25:00"], "--as-of '2024-11-07T25:00' is not a date or time"),
+    ("empty-as-of", None, ["--as-of", ""], "--as-of '' is not a date or time"),
 ]
 
 
@@ -112,3 +115,19 @@ def test_unknown_flag_is_a_usage_error(capsys):
         main(["validate", "--frobnicate"])
     assert exc.value.code == 2
     assert "unrecognized arguments: --frobnicate" in capsys.readouterr().err
+
+
+def test_as_of_sets_the_clock_of_raw_freshness(house, capsys, tmp_path):
+    """In season a stale schedule is a warning (exit 0); past the data it is not applicable, said on stdout."""
+    out_json = tmp_path / "v.json"
+    code, out, err = run_cli(capsys, "validate", "--warehouse", str(house.root), "--checkpoint", "raw",
+                             "--as-of", "2024-11-07T19:00", "--json", str(out_json))
+    doc = json.loads(out_json.read_text())
+    assert (code, err, doc["as_of"], doc["layers"]["raw"]["warning_dates"]) == \
+        (0, "", "2024-11-07T19:00:00+00:00", ["2024-11-07"])
+    assert "  WARN raw.freshness                        1  2024-11-07" in out.splitlines()
+    code, out, _ = run_cli(capsys, "validate", "--warehouse", str(house.root), "--checkpoint", "raw",
+                           "--as-of", "2026-01-01T08:00+01:00")
+    assert code == 0
+    assert ("  N/A  raw.freshness                     historical warehouse: the clock (2026-01-01 07:00 UTC) is "
+            "past its last scheduled game (2025-04-22)") in out.splitlines()

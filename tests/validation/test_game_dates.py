@@ -47,3 +47,17 @@ def test_season_without_any_known_opener_is_neither_bootstrap_nor_processable():
 def test_schedule_dedupe_query_is_bigquery_sql_with_a_partition_filter():
     tree = sqlglot.parse_one(DEDUPED_SCHEDULE_SQL, read="bigquery")
     assert "BETWEEN '0001-01-01' AND '9999-12-31'" in tree.sql(dialect="bigquery")
+
+
+def test_a_game_stuck_live_counts_and_one_scheduled_after_tipoff_does_not():
+    """E(d) counts a game still live on its latest scrape more than 6 h after tip-off (it was played; its status is
+    stale), not one live 6 h after or less, nor one still scheduled after tip-off (postponed, or never played)."""
+    def scraped(game_id: str, status: int, at: str) -> dict:
+        return {**g(game_id, "2024-11-05", status), "processed_at": at, "game_date_est": "2024-11-05T19:00:00+00:00"}
+
+    rows = build_rows([g("0022400001", "2024-10-22"),
+                       scraped("0022400002", 2, "2024-11-06T01:00:01+00:00"),  # stuck: 6 h 1 s after tip-off
+                       scraped("0022400003", 2, "2024-11-06T01:00:00"),        # exactly 6 h: not yet
+                       scraped("0022400004", 1, "2024-11-06T06:00:00Z"),       # scheduled after tip-off
+                       scraped("0022400005", 2, "2024-11-06T09:00:00") | {"game_date_est": None}])  # no tip-off
+    assert [(r["game_date"], r["expected_games"]) for r in rows] == [("2024-10-22", 1), ("2024-11-05", 1)]

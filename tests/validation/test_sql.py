@@ -107,6 +107,8 @@ def test_windowed_run_filters_every_platform_table(house):
     assert reached and not [s for s in reached if "'0001-" in s or "9999-12-31" in s]  # lookback sentinels too
     # precompute.stale_after_upstream reads player_game_summary 21 days before the window, and only that.
     assert any("game_date BETWEEN '2024-10-11' AND '2024-11-30'" in s for s in reached)
+    # The volume_vs_history rules read their tables 56 days before the window (the previous 28 game dates).
+    assert any("game_date BETWEEN '2024-09-06' AND '2024-11-30' AND game_date < '2024-11-01'" in s for s in reached)
     assert all("'2024-11-01'" in s for s in reached if "BETWEEN" in s)
     # GX's statements are rendered for the window at the cursor, exactly as nbadq does here.
     window = Window(dt.date(2024, 11, 1), dt.date(2024, 11, 30))

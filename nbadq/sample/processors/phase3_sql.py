@@ -29,7 +29,9 @@ CASE
   WHEN g.minutes GLOB '[0-9]*' THEN round(CAST(g.minutes AS REAL), 1)
 END"""
 
-# One row per counted gamebook row, with the system game id, the opponent and the row's attempts.
+# One row per gamebook row of a counted game type, with the system game id, the opponent and the row's attempts.
+# No filter on the schedule's status: the platform's Phase 3 processes the box scores that exist, and a game whose
+# latest scrape is stale (stuck live the morning after) still has its gamebook, so a refill keeps its rows.
 _BOX = f"""
 SELECT g.player_lookup,
        replace(g.game_date, '-', '') || '_' || s.away || '_' || s.home AS game_id,

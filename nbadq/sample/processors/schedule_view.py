@@ -5,26 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from nbadq.calendar import FINAL_STATUS, GAME_TYPES_COUNTED, OPENERS, season_year_of
+from nbadq.calendar import FINAL_STATUS, GAME_TYPES_COUNTED, LIVE_STATUS, OPENERS, season_year_of
+from nbadq.clock import STUCK_AFTER
 
 _TYPES = ", ".join(f"'{t}'" for t in GAME_TYPES_COUNTED)
 
 # One row per (game_id, game_date): the latest scrape wins (the schedule table is append-only).
 # Parameters: first date, last date (a direct filter on the partition column, as BigQuery requires).
 DEDUPED_SCHEDULE = f"""
-SELECT game_id, game_date, game_status, home_team_tricode AS home, away_team_tricode AS away
+SELECT game_id, game_date, game_status, home_team_tricode AS home, away_team_tricode AS away, processed_at,
+       game_date_est
 FROM (
-  SELECT game_id, game_date, game_status, home_team_tricode, away_team_tricode,
+  SELECT game_id, game_date, game_status, home_team_tricode, away_team_tricode, processed_at, game_date_est,
          ROW_NUMBER() OVER (PARTITION BY game_id, game_date ORDER BY processed_at DESC) AS scrape_rank
   FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN ? AND ?
 )
 WHERE scrape_rank = 1"""
 
-# Counted games: final regular-season, playoff and play-in games (type digit = 3rd character of the id).
+# Counted games, as the calendar counts them (nbadq.game_dates, E(d)): regular-season, playoff and play-in games
+# (type digit = 3rd character of the id) that are final, or stuck live: still live on their latest scrape more than
+# 6 h after tip-off. Such a game was played (its gamebook exists), only its status is stale, so it must not lower
+# the games the Phase 4 and Phase 5 processors see. strftime('%s') reads the ISO offset, as UNIX_SECONDS does.
 COUNTED_GAMES = f"""
 SELECT * FROM ({DEDUPED_SCHEDULE})
-WHERE game_status = {FINAL_STATUS} AND substr(game_id, 3, 1) IN ({_TYPES})"""
+WHERE (game_status = {FINAL_STATUS} OR (game_status = {LIVE_STATUS}
+    AND CAST(strftime('%s', processed_at) AS INTEGER) - CAST(strftime('%s', game_date_est) AS INTEGER)
+        > {int(STUCK_AFTER.total_seconds())}))
+  AND substr(game_id, 3, 1) IN ({_TYPES})"""
 
 
 def season_bounds(season_year: int) -> tuple[dt.date, dt.date]:
