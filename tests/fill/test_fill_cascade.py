@@ -232,16 +232,7 @@ def test_the_cascade_reaches_past_until_by_the_warehouse_calendar(house, serve, 
     assert sorted(sent_dates(svc)) == ["2024-11-05", "2024-11-06", "2024-11-10"]  # past --until, inside the 21 days
 
 
-CHAIN_CONFIG = """\
-[analytics]
-kind = "phase3"
-url_env = "NBADQ_PHASE3_URL"
-[precompute]
-kind = "phase4"
-url_env = "NBADQ_PHASE4_URL"
-[predictions]
-kind = "coordinator"
-url_env = "NBADQ_PREDICTIONS_URL"
+CHAIN_CONFIG = BLOCKED_CONFIG + """\
 poll_interval_seconds = 0.05
 poll_max_seconds = 0.2
 [grading]

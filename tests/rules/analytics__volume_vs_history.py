@@ -7,12 +7,8 @@ there: 2025-04-20 has 6 previous dates. `_busy_fortnight` adds 2024-11-11 .. 202
 (64 played rows), so 2024-11-18 has 12 previous game dates. Breaks that raise a NULL share are CHECKS: over 5% NULL
 also makes analytics.column_health warn."""
 
-import datetime as dt
+from tests.rules.breakers import PGS, Case, all_of, dup, history_and_health, null, sql
 
-from nbadq.validation import run_checkpoint
-from tests.rules.breakers import PGS, Case, all_of, dup, entries, null, sql
-
-RULE = "analytics.volume_vs_history"
 TEAMS = ("ATL", "BKN", "CHA", "CHI", "CLE", "DET", "IND", "MEM", "MIL", "NOP", "POR", "SAC", "TOR", "UTA", "WAS",
          "PHI")
 FORTNIGHT = [f"2024-11-{d}" for d in range(11, 19)]
@@ -89,18 +85,11 @@ NEAR_MISSES = [
 ]
 
 
-def _analytics(house, since=None) -> tuple[dict, dict]:
-    doc = run_checkpoint(str(house.root), "analytics", since and dt.date.fromisoformat(since))
-    (volume,) = entries(doc, RULE)
-    (warn,) = [e for e in entries(doc, "analytics.column_health") if e["severity"] == "warn"]
-    return volume, warn
-
-
 def null_share_12_points_fails(house):
     """usage_rate NULL on 8 of 64 played rows (12.5%) fails; column_health only warns (over 5%)."""
     _busy_fortnight(house)
     null(PGS, "usage_rate", "game_date = '2024-11-18' AND is_dnp = 0", rows=8)(house)
-    volume, warn = _analytics(house)
+    volume, warn = history_and_health(house, "analytics")
     assert volume["failing_dates"] == ["2024-11-18"]
     assert volume["reasons"]["2024-11-18"] == ("1 measure(s) off history; first: usage_rate NULL on 13% of 64 played "
                                                "rows, 0% on average over 12 previous game dates")
@@ -111,7 +100,7 @@ def null_share_8_points_passes(house):
     """usage_rate NULL on 5 of 64 played rows (7.8%): column_health warns, the history rule passes."""
     _busy_fortnight(house)
     null(PGS, "usage_rate", "game_date = '2024-11-18' AND is_dnp = 0", rows=5)(house)
-    volume, warn = _analytics(house)
+    volume, warn = history_and_health(house, "analytics")
     assert volume["success"] and volume["failing_dates"] == []
     assert warn["failing_dates"] == ["2024-11-18"]
 
@@ -120,9 +109,9 @@ def windowed_run_reads_the_lookback(house):
     """--since 2024-11-16 finds 2024-11-18 with the same history (read before the window), and does not report
     2024-11-15, which fails the whole-history run but lies in the lookback."""
     all_of(_busy_fortnight, _zero_points("2024-11-15", 8), _zero_points("2024-11-18", 8))(house)
-    whole, _ = _analytics(house)
+    whole, _ = history_and_health(house, "analytics")
     assert whole["failing_dates"] == ["2024-11-15", "2024-11-18"]
-    windowed, _ = _analytics(house, "2024-11-16")
+    windowed, _ = history_and_health(house, "analytics", "2024-11-16")
     assert windowed["failing_dates"] == ["2024-11-18"]
     assert windowed["reasons"]["2024-11-18"] == whole["reasons"]["2024-11-18"] == (
         "1 measure(s) off history; first: points 0 on 13% of 64 played rows, 1% on average over 12 previous game "

@@ -83,6 +83,19 @@ def entries(doc: dict[str, Any], rule: str) -> list[dict[str, Any]]:
     return found
 
 
+def history_and_health(house, layer: str, since: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`<layer>.volume_vs_history`'s entry and `<layer>.column_health`'s warning, from one run of the layer's
+    checkpoint (from `since` when given): the history rule fails where the per-date health rule only warns."""
+    import datetime as dt
+
+    from nbadq.validation import run_checkpoint
+
+    doc = run_checkpoint(str(house.root), layer, since and dt.date.fromisoformat(since))
+    (volume,) = entries(doc, f"{layer}.volume_vs_history")
+    (warn,) = [e for e in entries(doc, f"{layer}.column_health") if e["severity"] == "warn"]
+    return volume, warn
+
+
 # NBA.com keeps a postponed game's id: 2024-11-06's game id scraped again, later than its final, as scheduled
 # (never played) on 2024-11-03. That is another (game_id, game_date), not a second copy of the final game.
 POSTPONED_ID_REUSED = sql(

@@ -9,13 +9,9 @@ games each (64 rows a table and date) and their Phase 4 rows, so 2024-11-18 has 
 row gets its player's game, as the platform writes it. Breaks that raise a NULL share are CHECKS: over 5% NULL also
 makes precompute.column_health warn."""
 
-import datetime as dt
-
-from nbadq.validation import run_checkpoint
-from tests.rules.breakers import PCF, Case, all_of, dup, entries, null, sql
+from tests.rules.breakers import PCF, Case, all_of, dup, history_and_health, null, sql
 from tests.rules.analytics__volume_vs_history import FORTNIGHT, _busy_fortnight as _fortnight_games
 
-RULE = "precompute.volume_vs_history"
 FS = "nba_predictions.ml_feature_store_v2"
 
 
@@ -76,18 +72,11 @@ NEAR_MISSES = [
 ]
 
 
-def _precompute(house, since=None) -> tuple[dict, dict]:
-    doc = run_checkpoint(str(house.root), "precompute", since and dt.date.fromisoformat(since))
-    (volume,) = entries(doc, RULE)
-    (warn,) = [e for e in entries(doc, "precompute.column_health") if e["severity"] == "warn"]
-    return volume, warn
-
-
 def null_share_12_points_fails(house):
     """fatigue_score NULL on 8 of 64 rows (12.5%) fails; column_health only warns (over 5%)."""
     _busy_fortnight(house)
     null(PCF, "fatigue_score", "game_date = '2024-11-18'", rows=8)(house)
-    volume, warn = _precompute(house)
+    volume, warn = history_and_health(house, "precompute")
     assert volume["failing_dates"] == ["2024-11-18"]
     assert volume["reasons"]["2024-11-18"] == (
         "1 measure(s) off history; first: fatigue_score NULL on 13% of 64 player_composite_factors rows, 0% on "
@@ -99,9 +88,9 @@ def windowed_run_reads_the_lookback(house):
     """--since 2024-11-16 finds 2024-11-18 with the same history, and does not report 2024-11-15 (lookback)."""
     all_of(_busy_fortnight, _set(PCF, "fatigue_score", "0", "2024-11-15", 8),
            _set(PCF, "fatigue_score", "0", "2024-11-18", 8))(house)
-    whole, _ = _precompute(house)
+    whole, _ = history_and_health(house, "precompute")
     assert whole["failing_dates"] == ["2024-11-15", "2024-11-18"]
-    windowed, _ = _precompute(house, "2024-11-16")
+    windowed, _ = history_and_health(house, "precompute", "2024-11-16")
     assert windowed["failing_dates"] == ["2024-11-18"]
     assert windowed["reasons"]["2024-11-18"] == whole["reasons"]["2024-11-18"]
 
