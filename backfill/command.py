@@ -26,7 +26,7 @@ from nbadq.backfill.coordinator import poll_recorder
 from nbadq.backfill.ledger import (Ledger, default_ledger_path, filled_at, filled_dates, read_ledger,
                                    recorded_warehouses, unsettled, unsettled_steps)
 from nbadq.backfill.outcomes import STATUSES, Outcome
-from nbadq.backfill.plan import Plan, build_plan, calendar_of
+from nbadq.backfill.plan import PASSES_NOW, Plan, build_plan, calendar_of
 from nbadq.backfill.plan_text import print_graph, print_plan, print_requests
 from nbadq.backfill.progress import Progress
 from nbadq.backfill.reconcile import drop_passing, resumed_steps, settle_killed_dates
@@ -43,6 +43,7 @@ from nbadq.layers import FILL_LAYERS
 from nbadq.warehouse.fingerprint import WarehouseIdentity, identify
 
 Outcomes = dict[str, dict[dt.date, Outcome]]
+SETTLED = (PASSES_NOW,)  # why a --from-validate date found passing now is not sent (no ledger: none already_filled)
 
 
 @dataclass(frozen=True)
@@ -124,14 +125,29 @@ class _FillRun:
         # A resumed ledger's `filled` records are not trusted blindly: a fresh validation has just re-proven every
         # date in SQL, and a --from-validate plan is re-checked date by date; a recorded date failing now is sent.
         resumed = self._resumed_steps()
+        # A --from-validate document may be hours old: its failing dates are re-checked in SQL. Those passing now
+        # are left out before the cascade is drawn (a date nobody refilled taints nothing), except on --resume:
+        # there a date may pass because the killed run refilled it, and what it taints is re-run after the plan.
+        fresh = opts.from_validate and not self.resumed
+        settled = self._settled_since(before) if fresh else None
         calendar = _cascade_calendar(opts.warehouse, before, opts.until) if opts.cascade else None
         plan = build_plan(before, self.config.fillers, opts.layers or None, opts.since, opts.until,
-                          cascade=opts.cascade, calendar=calendar, resumed=resumed)
-        if opts.from_validate and plan.dates:
+                          cascade=opts.cascade, calendar=calendar, resumed=resumed, settled=settled)
+        if opts.from_validate and not fresh and plan.dates:
             self.verifier.require_calendar()
             plan = drop_passing(plan, self.verifier, calendar_of(before), filled_dates(self.resumed))
         self.timing["validate_before_s"] = round(time.monotonic() - clock, 3)
         return before, plan
+
+    def _settled_since(self, before: dict) -> dict[str, dict[str, tuple[dt.date, ...]]]:
+        """layer -> passes_now -> the document's failing dates that pass when re-checked in SQL now."""
+        opts = self.opts
+        failing = build_plan(before, self.config.fillers, opts.layers or None, opts.since, opts.until, cascade=False)
+        if not failing.dates:
+            return {}
+        self.verifier.require_calendar()
+        checked = drop_passing(failing, self.verifier, calendar_of(before))
+        return {lp.layer: {why: lp.skipped[why] for why in SETTLED if lp.skipped.get(why)} for lp in checked.layers}
 
     def _resumed_steps(self) -> dict[tuple[str, dt.date], tuple[str, ...]]:
         """Cascade steps the resumed ledger planned, never settled and cannot prove: planned again (not with

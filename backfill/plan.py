@@ -125,21 +125,30 @@ StepGraph = Plan  # the name the bench and the issue use
 def build_plan(doc: Mapping[str, Any], fillers: Mapping[str, Filler], layers: Iterable[str] | None = None,
                since: dt.date | None = None, until: dt.date | None = None, cascade: bool = True,
                calendar: Mapping[dt.date, GameDay] | None = None,
-               resumed: Mapping[tuple[str, dt.date], Iterable[str]] | None = None) -> Plan:
+               resumed: Mapping[tuple[str, dt.date], Iterable[str]] | None = None,
+               settled: Mapping[str, Mapping[str, Iterable[dt.date]]] | None = None) -> Plan:
     """The step graph for `doc`. `calendar` (date -> GameDay) defaults to the document's; give a wider one so the
     cascade can reach the 21 days after the validated window. `resumed`: steps an earlier run left unsettled
-    (reconcile.resumed_steps), planned with their `resume: ...` reasons and cascading like any other."""
+    (reconcile.resumed_steps), planned with their `resume: ...` reasons and cascading like any other.
+    `settled`: layer -> reason -> failing dates found passing since the document was written (reconcile.drop_passing
+    on a --from-validate document): skipped for that reason, and, not being refilled, they start no cascade."""
     chosen = set(layers) if layers else set(FILL_LAYERS)
     days = dict(calendar) if calendar is not None else game_days(doc.get("calendar", {}).get("game_dates", []))
     processable = {d: g.processable for d, g in days.items()}
     failing = {layer: {d: tuple(sorted(r)) for d, r in by_date.items() if _inside(d, since, until)}
                for layer, by_date in failing_by_remediation(doc).items() if layer in chosen}
     blocked = _blocked(doc, failing, fillers)
-    skipped, seeds = _seeds({layer: {d: r for d, r in by_date.items() if d not in blocked.get(layer, {})}
+    passing = {layer: {d for dates in by_reason.values() for d in dates} for layer, by_reason in (settled or {}).items()}
+    skipped, seeds = _seeds({layer: {d: r for d, r in by_date.items()
+                                     if d not in blocked.get(layer, {}) and d not in passing.get(layer, ())}
                              for layer, by_date in failing.items()}, fillers, processable)
     for layer, by_date in blocked.items():
         if by_date:
             skipped[layer][BLOCKED] = tuple(by_date)
+    for layer, by_reason in (settled or {}).items():
+        for reason, dates in by_reason.items():
+            if dates and layer in skipped:
+                skipped[layer][reason] = tuple(sorted(dates))
     for (layer, day), reasons in (resumed or {}).items():
         if layer in chosen and fillers.get(layer) is not None:
             seeds.setdefault((layer, day), set()).update(reasons)

@@ -313,3 +313,24 @@ def test_an_analytics_date_whose_raw_gamebook_is_missing_is_blocked_upstream_not
 
     plan = fill(house.root, svc, plan_only=True, environ={})
     assert f"  not sent (blocked_upstream): analytics 2024-11-05: {why}" in plan.out
+
+
+def test_a_stale_document_s_date_that_passes_now_starts_no_cascade(house, serve, fill, tmp_path):
+    """--from-validate re-checks the document's failing dates before drawing the cascade: a date repaired since
+    (by anyone) is not refilled now, so nothing after it is stale because of this run."""
+    from tests.fill.direct_validate import write_validate_doc
+
+    where = "FROM nba_analytics.player_game_summary WHERE game_date = '2024-11-05'"
+    kept = house.conn.execute(f"SELECT rowid, minutes_played {where}").fetchall()
+    null_minutes(house, ["2024-11-05"])
+    write_validate_doc(house.root, tmp_path / "validate.json")
+    house.conn.executemany("UPDATE nba_analytics.player_game_summary SET minutes_played = ? WHERE rowid = ?",
+                           [(minutes, rowid) for rowid, minutes in kept])
+    svc = serve(house.root)
+
+    run = fill(house.root, svc, plan_only=True, from_validate=tmp_path / "validate.json")
+
+    assert run.code == 0, run.out + run.err
+    assert "not sent, passes now: 2024-11-05" in run.out
+    assert "cascade from" not in run.out and "0 date(s) to send in 0 request(s)" in run.out
+    assert svc.requests() == []
