@@ -15,6 +15,7 @@ PGS = "nba_analytics.player_game_summary"
 PCF = "nba_precompute.player_composite_factors"
 PRED = "nba_predictions.player_prop_predictions"
 ACC = "nba_predictions.prediction_accuracy"
+CONTEXT = "nba_analytics.upcoming_player_game_context"
 PHASE4 = {  # dataset.table -> its date column (the five Phase 4 outputs)
     PCF: "game_date",
     "nba_precompute.player_shot_zone_analysis": "analysis_date",
@@ -103,3 +104,20 @@ POSTPONED_ID_REUSED = sql(
         "is_playoffs, is_all_star, playoff_round, home_team_tricode, away_team_tricode, '2024-11-07T12:00:00', "
         "NULL, NULL, '2024-11-03T10:30:00' FROM nba_raw.nbac_schedule WHERE game_date = '2024-11-06' "
         "AND game_status = 3")
+
+
+def context_players(day: str, players: int, with_line: bool) -> str:
+    """SQL listing the first `players` players (by name) of `day`'s context with (or without) a prop line."""
+    return (f"SELECT player_lookup FROM {CONTEXT} WHERE game_date = '{day}' AND has_prop_line = {int(with_line)} "
+            f"ORDER BY player_lookup LIMIT {players}")
+
+
+def unpredicted(day: str, players: int, with_line: bool) -> Breaker:
+    """Those players' predictions deleted (every system)."""
+    return delete(PRED, f"game_date = '{day}' AND player_lookup IN ({context_players(day, players, with_line)})")
+
+
+def deactivated(day: str, players: int, with_line: bool, system: str = "%") -> Breaker:
+    """Those players' predictions made inactive in the systems matching `system` (a LIKE pattern)."""
+    return sql(f"UPDATE {PRED} SET is_active = 0 WHERE game_date = '{day}' AND system_id LIKE '{system}' "
+               f"AND player_lookup IN ({context_players(day, players, with_line)})")

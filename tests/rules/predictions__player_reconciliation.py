@@ -9,24 +9,15 @@ two games (34 players, 14 without a line), the other dates one (17, 7 without a 
 """
 
 from nbadq.validation import run_checkpoint
-from tests.rules.breakers import PRED, Case, all_of, delete, entries, sql
-
-CONTEXT = "nba_analytics.upcoming_player_game_context"
-
-
-def unlined(day: str, players: int) -> str:
-    """SQL listing the first `players` players (by name) without a line in the context of `day`."""
-    return (f"SELECT player_lookup FROM {CONTEXT} WHERE game_date = '{day}' AND has_prop_line = 0 "
-            f"ORDER BY player_lookup LIMIT {players}")
-
+from tests.rules import breakers
+from tests.rules.breakers import CONTEXT, PRED, Case, all_of, delete, entries, sql
 
 def unpredicted(day: str, players: int):
-    return delete(PRED, f"game_date = '{day}' AND player_lookup IN ({unlined(day, players)})")
+    return breakers.unpredicted(day, players, with_line=False)
 
 
 def deactivated(day: str, players: int, system: str = "%"):
-    return sql(f"UPDATE {PRED} SET is_active = 0 WHERE game_date = '{day}' AND system_id LIKE '{system}' "
-               f"AND player_lookup IN ({unlined(day, players)})")
+    return breakers.deactivated(day, players, with_line=False, system=system)
 
 
 BREAKS = [

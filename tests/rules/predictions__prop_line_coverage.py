@@ -5,24 +5,15 @@ The clean house: 10 players a game have a line in upcoming_player_game_context, 
 (catboost_v8, ensemble_v1); 2024-11-05 and 2024-11-10 have two games (20 players), the other dates one (10).
 """
 
-from tests.rules.breakers import PRED, Case, all_of, delete, sql
-
-CONTEXT = "nba_analytics.upcoming_player_game_context"
-
-
-def lined(day: str, players: int) -> str:
-    """SQL listing the first `players` players (by name) with a line in the context of `day`."""
-    return (f"SELECT player_lookup FROM {CONTEXT} WHERE game_date = '{day}' AND has_prop_line = 1 "
-            f"ORDER BY player_lookup LIMIT {players}")
-
+from tests.rules import breakers
+from tests.rules.breakers import CONTEXT, Case, all_of, sql
 
 def unpredicted(day: str, players: int):
-    return delete(PRED, f"game_date = '{day}' AND player_lookup IN ({lined(day, players)})")
+    return breakers.unpredicted(day, players, with_line=True)
 
 
 def deactivated(day: str, players: int, system: str = "%"):
-    return sql(f"UPDATE {PRED} SET is_active = 0 WHERE game_date = '{day}' AND system_id LIKE '{system}' "
-               f"AND player_lookup IN ({lined(day, players)})")
+    return breakers.deactivated(day, players, with_line=True, system=system)
 
 
 BREAKS = [
