@@ -25,17 +25,20 @@ def _one_game(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: 
 
 def final_without_score(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
     """The incident: a game left "Final" with NULL scores (every final scrape of it)."""
-    day, game = _one_game(conn, truth, picker, plan)
-    conn.execute(f"UPDATE {SCHEDULE} SET home_team_score = NULL, away_team_score = NULL "
-                 "WHERE game_id = ? AND game_date = ? AND game_status = 3", (game, day.isoformat()))
-    return Defect("final_without_score", f"{game} final with NULL scores", [day],
-                  {"raw.schedule_integrity": [day]})
+    return _rewrite_finals(conn, truth, picker, plan, "final_without_score", "home_team_score = NULL, "
+                           "away_team_score = NULL", "final with NULL scores")
 
 
 def stuck_live_game(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan) -> Defect:
     """A game still "In Progress" on its latest scrape the morning after: its final scrapes say live, no score."""
+    return _rewrite_finals(conn, truth, picker, plan, "stuck_live_game", "game_status = 2, home_team_score = NULL, "
+                           "away_team_score = NULL", "still live on its scrapes the morning after")
+
+
+def _rewrite_finals(conn: sqlite3.Connection, truth: Truth, picker: DatePicker, plan: Plan, kind: str,
+                    assignments: str, what: str) -> Defect:
+    """One game's final scrapes rewritten by `assignments` (SET clause): a defect raw.schedule_integrity finds."""
     day, game = _one_game(conn, truth, picker, plan)
-    conn.execute(f"UPDATE {SCHEDULE} SET game_status = 2, home_team_score = NULL, away_team_score = NULL "
-                 "WHERE game_id = ? AND game_date = ? AND game_status = 3", (game, day.isoformat()))
-    return Defect("stuck_live_game", f"{game} still live on its scrapes the morning after", [day],
-                  {"raw.schedule_integrity": [day]})
+    conn.execute(f"UPDATE {SCHEDULE} SET {assignments} WHERE game_id = ? AND game_date = ? AND game_status = 3",
+                 (game, day.isoformat()))
+    return Defect(kind, f"{game} {what}", [day], {"raw.schedule_integrity": [day]})
